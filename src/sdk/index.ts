@@ -1,0 +1,7 @@
+/**
+ * Public entry of the connector SDK. A connector folder imports only from here.
+ * @example
+ * export default defineConnector({ id: 'acme-encoder', name: 'Acme Encoder', … });
+ */
+export * from './types.js';
+export { defineConnector } from './define-connector.js';
