@@ -1,4 +1,4 @@
-import type { ConnectorDefinition, PageItem } from './types.js';
+import type { ActionDef, ConnectorDefinition, PageItem } from './types.js';
 
 /**
  * Declares a connector and checks it is coherent: unique ids, pages and actions that name
@@ -34,8 +34,11 @@ function findProblems(def: ConnectorDefinition): string[] {
     }
   }
   for (const action of def.actions) {
-    if (action.table !== undefined && !tableIds.has(action.table)) {
-      problems.push(`action ${action.id}: no table ${action.table}`);
+    for (const table of actionTables(action)) {
+      if (!tableIds.has(table)) problems.push(`action ${action.id}: no table ${table}`);
+    }
+    if (action.table === undefined && action.moreTables?.length) {
+      problems.push(`action ${action.id}: moreTables needs a table`);
     }
     if (action.table === undefined && action.selection !== 'none') {
       problems.push(`action ${action.id}: a button cannot need selected rows`);
@@ -58,4 +61,9 @@ function uniqueIds(kind: string, ids: string[], problems: string[]): Set<string>
     seen.add(id);
   }
   return seen;
+}
+
+/** The tables whose context menus offer an action (empty for a button). */
+export function actionTables(action: ActionDef): string[] {
+  return action.table === undefined ? [] : [action.table, ...(action.moreTables ?? [])];
 }

@@ -4,4 +4,5 @@
  * export default defineConnector({ id: 'acme-encoder', name: 'Acme Encoder', … });
  */
 export * from './types.js';
-export { defineConnector } from './define-connector.js';
+export * from './alarm-template.js';
+export { actionTables, defineConnector } from './define-connector.js';

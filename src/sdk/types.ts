@@ -5,6 +5,7 @@
  * actions) plus handlers. Handlers never reach the store, the server or another element:
  * they receive an {@link ElementContext} and report values, rows and messages through it.
  */
+import type { AlarmTemplate } from './alarm-template.js';
 
 /** A value a parameter or a table cell can hold. Timestamps are epoch milliseconds. */
 export type Value = string | number | boolean | null;
@@ -151,6 +152,12 @@ export interface ActionDef {
   description?: string;
   /** The table whose context menu offers it; a button when omitted. */
   table?: string;
+  /**
+   * Further tables whose context menus offer the same action (one action id, several
+   * tables of the same kind). Row keys must be unique across `table` and these tables.
+   * @example { id: 'playStream', table: 'sdiOutputs', moreTables: ['ndiOutputs', 'ipOutputs'] }
+   */
+  moreTables?: string[];
   selection: SelectionRule;
   /** Asked before running; destructive actions always ask. */
   confirm?: string;
@@ -199,6 +206,8 @@ export interface ConnectorDefinition {
   init?: (ctx: ElementContext) => Promise<void>;
   /** Starts this connector's device simulator (for `tally sim` and `tally demo`). */
   simulator?: () => Promise<SimulatorModule>;
+  /** Default alarm monitoring of this connector's elements (each element may override it). */
+  alarmTemplate?: AlarmTemplate;
 }
 
 /** A running simulator started by `tally sim` or `tally demo`. */
