@@ -4,7 +4,7 @@
  * so a simulator farm can host many models in one process and tests can drive it directly.
  */
 import { buildHeadends, healthOf, MAX_FEEDS, type Headend, type PlayoutStatus } from './catalogue.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../../src/sdk/simulator-kit/index.js';
 import { error, isoTime, json, parseBody, text, type SimRequest, type SimResponse } from './responses.js';
 import { renderWebPage } from './web-page.js';
 

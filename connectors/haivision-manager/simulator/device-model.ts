@@ -10,7 +10,7 @@ import {
 import type { DeviceIdentity, DeviceResponse, InputState, LinkState, OutputKind, OutputState, QueryParams } from './device-types.js';
 import { handleDeviceRequest } from './device-routes.js';
 import { DeviceConfig } from './device-config.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../../src/sdk/simulator-kit/index.js';
 
 export interface DeviceModelOptions {
   seed?: number;

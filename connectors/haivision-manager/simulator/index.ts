@@ -6,8 +6,8 @@ import { randomInt } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { generate } from 'selfsigned';
 import type { RunningSimulator, SimulatorOptions } from '../../../src/sdk/index.js';
+import { isOn, optionalNumber, selfSignedCertificate } from '../../../src/sdk/simulator-kit/index.js';
 import { DeviceModel } from './device-model.js';
 import { createRequestListener } from './http-adapter.js';
 import { SimulatorInstance } from './simulator-instance.js';
@@ -31,11 +31,11 @@ export interface HaivisionSimulator extends RunningSimulator {
  * legacy-firmware (`Identifier`, `{channels}`, `IPoutput`, no version).
  */
 export async function start(options: SimulatorOptions = {}): Promise<HaivisionSimulator> {
-  const tls = isTrue(options.tls);
+  const tls = isOn(options.tls);
   const host = options.host ?? '127.0.0.1';
   const apiKey = String(options.apiKey ?? options['api-key'] ?? DEFAULT_API_KEY);
-  const manualClock = isTrue(options.manualClock) || isTrue(options['manual-clock']);
-  const count = (name: string): number | undefined => (options[name] === undefined ? undefined : Number(options[name]));
+  const manualClock = isOn(options.manualClock) || isOn(options['manual-clock']);
+  const count = (name: string): number | undefined => optionalNumber(options[name], name);
   const device = new DeviceModel({
     seed: options.seed === undefined ? randomInt(2 ** 31) : Number(options.seed),
     apiKey,
@@ -44,7 +44,7 @@ export async function start(options: SimulatorOptions = {}): Promise<HaivisionSi
     ndi: count('ndi'),
     ip: count('ip'),
     now: manualClock ? undefined : Date.now(),
-    legacyFirmware: isTrue(options.legacyFirmware) || isTrue(options['legacy-firmware']),
+    legacyFirmware: isOn(options.legacyFirmware) || isOn(options['legacy-firmware']),
   });
   const instance = new SimulatorInstance(device, !manualClock);
   const listener = createRequestListener(instance);
@@ -68,24 +68,4 @@ export async function start(options: SimulatorOptions = {}): Promise<HaivisionSi
         server.closeAllConnections(); // hung requests would otherwise hold close() open
       }),
   };
-}
-
-async function selfSignedCertificate(host: string): Promise<{ key: string; cert: string }> {
-  const isIp = /^[\d.]+$|:/.test(host);
-  const pems = await generate([{ name: 'commonName', value: isIp ? 'localhost' : host }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, ...(isIp && host !== '127.0.0.1' ? [{ type: 7 as const, ip: host }] : [])] },
-    ],
-  });
-  return { key: pems.private, cert: pems.cert };
-}
-
-/** CLI flags arrive as booleans or strings. */
-function isTrue(flag: unknown): boolean {
-  return flag === true || flag === 'true';
 }

@@ -1,6 +1,6 @@
 /**
- * A small seeded pseudo-random generator (mulberry32): the same seed gives the same device
- * life, so tests and bug reports can replay it exactly.
+ * A small seeded pseudo-random generator (mulberry32) for simulators: the same seed gives the
+ * same device life, so tests and bug reports can replay it exactly.
  */
 export class Prng {
   private state: number;
