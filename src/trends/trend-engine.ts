@@ -1,0 +1,437 @@
+/**
+ * The trend engine: listens to the live bus and keeps, for every parameter and table column
+ * marked `trend: true`, real-time points (on change) and 5-minute, hourly and daily rollups
+ * (avg, min, max, count), each window with its own retention.
+ *
+ * Rollups are accumulated in memory and written with the points by one write-behind timer;
+ * the open bucket is written as it grows, so a restart picks it up where it was (partial
+ * buckets are recoverable). Each new bucket starts with the value that held when it began,
+ * so a steady value still has a min, max and average for every bucket it spans. Values
+ * marked stale (element timed out, not yet polled) are not trended, and a value does not
+ * carry over a gap (timeout, error, pause, stop).
+ */
+import type { ConnectorDefinition, Value } from '../sdk/index.js';
+import type { ElementState } from '../store/types.js';
+import type { SqliteDatabase } from '../store/sqlite-database.js';
+import type { LiveBus } from '../live/live-bus.js';
+import type { LiveMessage, ParamView, RowView } from '../runtime/views.js';
+import { TallyError, notFound } from '../errors.js';
+import { columnKey } from '../alarms/compiled-template.js';
+import type { ElementLookup } from '../alarms/alarm-engine.js';
+import { FlushTimer } from '../alarms/flush-timer.js';
+import { TrendStore, type Bucket, type Point, type SeriesRow } from './trend-store.js';
+
+export type TrendWindow = 'raw' | '5m' | '1h' | '1d';
+export const TREND_WINDOWS: readonly TrendWindow[] = ['raw', '5m', '1h', '1d'];
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Rollup windows, ms. */
+const ROLLUPS = [
+  { name: '5m', ms: 5 * MINUTE },
+  { name: '1h', ms: HOUR },
+  { name: '1d', ms: DAY },
+] as const;
+const WINDOW_MS: Record<Exclude<TrendWindow, 'raw'>, number> = { '5m': 5 * MINUTE, '1h': HOUR, '1d': DAY };
+const DEFAULT_RETENTION_DAYS: Record<TrendWindow, number> = { raw: 1, '5m': 31, '1h': 366, '1d': 366 };
+/** Span shown when a query gives no `from`. */
+const DEFAULT_SPAN: Record<TrendWindow, number> = { raw: HOUR, '5m': DAY, '1h': 7 * DAY, '1d': 366 * DAY };
+const MAX_POINTS = 10_000;
+const MAX_PENDING_POINTS = 1_000_000;
+/** States that end a series' run of values: the next value does not start from the last one. */
+const GAP_STATES: ReadonlySet<ElementState> = new Set(['timeout', 'error', 'paused', 'stopped']);
+
+export interface TrendEngineOptions {
+  db: SqliteDatabase;
+  bus: LiveBus;
+  connectors: (connectorId: string) => ConnectorDefinition | undefined;
+  elements?: ElementLookup;
+  /** Days kept per window (defaults raw 1, 5m 31, 1h 366, 1d 366). */
+  retentionDays?: Partial<Record<TrendWindow, number>>;
+  /** Delay of the write-behind, ms (default 1000). */
+  flushDelayMs?: number;
+  /** How often old data is pruned, ms (default 10 minutes). */
+  pruneIntervalMs?: number;
+  /**
+   * How often the open buckets are written, ms (default 60 s). Closed buckets and points go
+   * out with every flush; an open bucket changes with every point, so writing it each flush
+   * would triple the writes. A crash loses at most this much of the open buckets' samples.
+   */
+  checkpointMs?: number;
+  onFlush?: (durationMs: number, rows: number) => void;
+  /** Told when a write fails; the batch is kept and written with the next flush. */
+  onWriteError?: (error: unknown) => void;
+}
+
+export interface TrendQuery {
+  /** Row key, for a table column. */
+  row?: string;
+  from?: number;
+  to?: number;
+  /** `auto` picks raw up to 6 hours, 5m up to 7 days, 1h up to 90 days, else 1d. */
+  window?: TrendWindow | 'auto';
+}
+
+export type TrendResult =
+  | { window: 'raw'; points: { t: number; v: number }[] }
+  | { window: Exclude<TrendWindow, 'raw'>; points: { t: number; avg: number; min: number; max: number; count: number }[] };
+
+/** One bucket being accumulated. */
+interface Accumulator {
+  seriesId: number;
+  /** Changed since last written; then also listed in the engine's `dirty`. */
+  dirty: boolean;
+  window: number;
+  t: number;
+  sum: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+interface Series {
+  id: number;
+  paramId: string;
+  rowKey: string;
+  displayKey: string;
+  /** Last live value, null after a gap or before the first. */
+  last: number | null;
+  accumulators: Accumulator[] | null;
+}
+
+/** Which parameters and columns of a connector are trended. */
+interface TrendedShape {
+  params: ReadonlySet<string>;
+  columns: ReadonlyMap<string, readonly { id: string; key: string }[]>;
+}
+
+interface ElementEntry {
+  id: string;
+  connectorId: string | null;
+  shape: TrendedShape | undefined;
+  state: ElementState;
+  series: Map<string, Series>;
+}
+
+const seriesKey = (paramId: string, rowKey: string): string => (rowKey === '' ? paramId : `${paramId}\u0000${rowKey}`);
+
+export class TrendEngine {
+  private readonly store: TrendStore;
+  private readonly entries = new Map<string, ElementEntry>();
+  private readonly shapes = new Map<string, TrendedShape>();
+  private readonly flushTimer: FlushTimer;
+  private lastSeriesId: number;
+  private newSeries: SeriesRow[] = [];
+  private points: Point[] = [];
+  private dirty: Accumulator[] = [];
+  private closed: Bucket[] = [];
+  private removedElements: string[] = [];
+  private lastCheckpoint = Date.now();
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: TrendEngineOptions) {
+    this.store = new TrendStore(options.db);
+    this.lastSeriesId = this.store.highestSeriesId();
+    this.flushTimer = new FlushTimer(() => this.flush(false), options.flushDelayMs ?? 1000);
+  }
+
+  start(): void {
+    this.unsubscribe = this.options.bus.subscribe((message) => this.onMessage(message));
+    this.pruneTimer = setInterval(() => {
+      try {
+        this.prune();
+      } catch (error) {
+        this.options.onWriteError?.(error);
+      }
+    }, this.options.pruneIntervalMs ?? 10 * MINUTE);
+    this.pruneTimer.unref?.();
+  }
+
+  /** Stops listening and writes what is queued (open buckets included). */
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.flush();
+  }
+
+  /**
+   * Writes the queued points and closed buckets in one transaction, and the open buckets too
+   * when a checkpoint is due or `checkpoint` is set (stop, prune and tests).
+   */
+  flush(checkpoint = true): void {
+    this.flushTimer.cancel();
+    const buckets = this.closed;
+    const now = Date.now();
+    if (checkpoint || now - this.lastCheckpoint >= (this.options.checkpointMs ?? 60_000)) {
+      for (const accumulator of this.dirty) {
+        // Already written when its bucket closed.
+        if (!accumulator.dirty) continue;
+        accumulator.dirty = false;
+        buckets.push(bucketOf(accumulator));
+      }
+      this.dirty = [];
+      this.lastCheckpoint = now;
+    }
+    const rows = this.newSeries.length + this.points.length + buckets.length + this.removedElements.length;
+    if (rows === 0) {
+      if (this.dirty.length > 0) this.flushTimer.request();
+      return;
+    }
+    const batch = { series: this.newSeries, points: this.points, buckets, removedElements: this.removedElements };
+    this.newSeries = [];
+    this.points = [];
+    this.closed = [];
+    this.removedElements = [];
+    if (this.dirty.length > 0) this.flushTimer.request();
+    const started = performance.now();
+    try {
+      this.store.write(batch);
+    } catch (error) {
+      // Nothing was written (one transaction): put the batch back in front of what came since.
+      this.newSeries = batch.series.concat(this.newSeries);
+      // A store that keeps failing must not take all memory: the oldest raw points go first.
+      this.points = batch.points.concat(this.points).slice(-MAX_PENDING_POINTS);
+      this.closed = batch.buckets.concat(this.closed);
+      this.removedElements = batch.removedElements.concat(this.removedElements);
+      this.options.onWriteError?.(error);
+      this.flushTimer.request();
+      return;
+    }
+    this.options.onFlush?.(performance.now() - started, rows);
+  }
+
+  /** Deletes what is older than each window's retention; returns the rows deleted. */
+  prune(now = Date.now()): number {
+    this.flush();
+    const days = { ...DEFAULT_RETENTION_DAYS, ...this.options.retentionDays };
+    return this.store.prune(
+      now - days.raw * DAY,
+      ROLLUPS.map(({ name, ms }) => ({ window: ms, before: now - days[name] * DAY })),
+    );
+  }
+
+  /** The element's trended ids: parameters, and `<tableId>.<columnId>` for columns. */
+  trendedIds(elementId: string): string[] {
+    const shape = this.resolve(elementId).shape;
+    if (!shape) return [];
+    return [...shape.params, ...[...shape.columns.values()].flatMap((columns) => columns.map((column) => column.key))];
+  }
+
+  /** Points of one series: raw `{t, v}` or rollups `{t, avg, min, max, count}`, oldest first. */
+  query(elementId: string, paramId: string, query: TrendQuery = {}): TrendResult {
+    if (!this.trendedIds(elementId).includes(paramId)) throw notFound('trended parameter', paramId, 'paramId');
+    const to = query.to ?? Date.now();
+    const requested = query.window ?? 'auto';
+    if (query.from !== undefined && query.from > to) throw new TallyError('VALIDATION', 'from must not be after to', 'from');
+    const window = requested === 'auto' ? autoWindow(query.from === undefined ? HOUR : to - query.from) : requested;
+    const from = query.from ?? to - DEFAULT_SPAN[window];
+    this.flush(false);
+    const rowKey = query.row ?? '';
+    const series = this.entries.get(elementId)?.series.get(seriesKey(paramId, rowKey));
+    const seriesId = series?.id ?? this.store.findSeries(elementId, paramId, rowKey);
+    if (window === 'raw') return { window, points: seriesId === undefined ? [] : this.store.points(seriesId, from, to, MAX_POINTS) };
+    const ms = WINDOW_MS[window];
+    const buckets = seriesId === undefined ? [] : this.store.buckets(seriesId, ms, from - ms + 1, to, MAX_POINTS);
+    // The open bucket lives in memory until its checkpoint: show it as it is now.
+    const open = series?.accumulators?.find((accumulator) => accumulator.window === ms);
+    if (open && open.count > 0 && open.t > from - ms && open.t <= to) {
+      const { t, sum, min, max, count } = open;
+      if (buckets.at(-1)?.t === t) buckets.pop();
+      buckets.push({ t, sum, min, max, count });
+    }
+    return {
+      window,
+      points: buckets.map(({ t, sum, min, max, count }) => ({ t, avg: sum / count, min, max, count })),
+    };
+  }
+
+  /** The latest live value of every series (for the optional metrics gauges). */
+  *latestValues(): Generator<{ elementId: string; paramId: string; rowKey: string; displayKey: string; value: number }> {
+    for (const entry of this.entries.values()) {
+      for (const series of entry.series.values()) {
+        if (series.last !== null) {
+          yield { elementId: entry.id, paramId: series.paramId, rowKey: series.rowKey, displayKey: series.displayKey, value: series.last };
+        }
+      }
+    }
+  }
+
+  private onMessage(message: LiveMessage): void {
+    switch (message.type) {
+      case 'element': {
+        const entry = this.entry(message.element.id);
+        this.attachConnector(entry, message.element.connector);
+        entry.state = message.element.state;
+        if (GAP_STATES.has(entry.state)) for (const series of entry.series.values()) series.last = null;
+        break;
+      }
+      case 'element-removed':
+        this.entries.delete(message.elementId);
+        this.removedElements.push(message.elementId);
+        this.flushTimer.request();
+        break;
+      case 'params':
+        this.onParams(message.elementId, message.params);
+        break;
+      case 'rows':
+        this.onRows(message.elementId, message.tableId, message.rows, message.removed);
+        break;
+    }
+  }
+
+  private entry(elementId: string): ElementEntry {
+    let entry = this.entries.get(elementId);
+    if (!entry) {
+      entry = { id: elementId, connectorId: null, shape: undefined, state: 'initialising', series: new Map() };
+      this.entries.set(elementId, entry);
+    }
+    return entry;
+  }
+
+  private resolve(elementId: string): ElementEntry {
+    const known = this.entries.get(elementId);
+    if (known?.connectorId) return known;
+    const element = this.options.elements?.(elementId);
+    if (!element) {
+      if (known) return known;
+      throw notFound('element', elementId);
+    }
+    const entry = this.entry(element.id);
+    this.attachConnector(entry, element.connector);
+    return entry;
+  }
+
+  private attachConnector(entry: ElementEntry, connectorId: string): void {
+    if (entry.connectorId === connectorId) return;
+    entry.connectorId = connectorId;
+    entry.shape = this.shape(connectorId);
+  }
+
+  private shape(connectorId: string): TrendedShape | undefined {
+    let shape = this.shapes.get(connectorId);
+    if (shape) return shape;
+    const connector = this.options.connectors(connectorId);
+    if (!connector) return undefined;
+    const columns = new Map<string, { id: string; key: string }[]>();
+    for (const table of connector.tables) {
+      const trended = table.columns.filter((c) => c.trend).map((c) => ({ id: c.id, key: columnKey(table.id, c.id) }));
+      if (trended.length > 0) columns.set(table.id, trended);
+    }
+    shape = { params: new Set(connector.params.filter((p) => p.trend && !p.secret).map((p) => p.id)), columns };
+    this.shapes.set(connectorId, shape);
+    return shape;
+  }
+
+  private onParams(elementId: string, params: ParamView[]): void {
+    const entry = this.entries.get(elementId) ?? this.lookupEntry(elementId);
+    if (!entry?.shape || entry.shape.params.size === 0) return;
+    for (const param of params) {
+      if (param.stale || !entry.shape.params.has(param.id)) continue;
+      this.record(entry, param.id, '', '', param.value, param.updatedAt ?? Date.now());
+    }
+  }
+
+  private onRows(elementId: string, tableId: string, rows: RowView[], removed: string[]): void {
+    const entry = this.entries.get(elementId) ?? this.lookupEntry(elementId);
+    const columns = entry?.shape?.columns.get(tableId);
+    if (!entry || !columns) return;
+    for (const key of removed) for (const column of columns) entry.series.delete(seriesKey(column.key, key));
+    for (const row of rows) {
+      if (row.stale) continue;
+      for (const column of columns) this.record(entry, column.key, row.key, row.displayKey, row.cells[column.id] ?? null, row.updatedAt);
+    }
+  }
+
+  /** An element whose values arrive before its first state message. */
+  private lookupEntry(elementId: string): ElementEntry | undefined {
+    const element = this.options.elements?.(elementId);
+    if (!element) return undefined;
+    const entry = this.entry(element.id);
+    this.attachConnector(entry, element.connector);
+    return entry;
+  }
+
+  private record(entry: ElementEntry, paramId: string, rowKey: string, displayKey: string, value: Value, t: number): void {
+    const v = typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    if (!Number.isFinite(v)) return;
+    const key = seriesKey(paramId, rowKey);
+    let series = entry.series.get(key);
+    if (!series) {
+      series = this.openSeries(entry.id, paramId, rowKey, displayKey);
+      entry.series.set(key, series);
+    }
+    series.displayKey = displayKey;
+    if (series.last === v) return;
+    if (!series.accumulators) this.loadAccumulators(series, t);
+    this.points.push({ seriesId: series.id, t, v });
+    for (const accumulator of series.accumulators!) {
+      const bucket = t - (t % accumulator.window);
+      if (bucket !== accumulator.t) {
+        if (accumulator.dirty) {
+          accumulator.dirty = false;
+          this.closed.push(bucketOf(accumulator));
+        }
+        accumulator.t = bucket;
+        // The value that held when the bucket began belongs to it too.
+        if (series.last === null) resetAccumulator(accumulator);
+        else startAccumulator(accumulator, series.last);
+      }
+      accumulator.sum += v;
+      accumulator.count++;
+      if (v < accumulator.min) accumulator.min = v;
+      if (v > accumulator.max) accumulator.max = v;
+      if (!accumulator.dirty) {
+        accumulator.dirty = true;
+        this.dirty.push(accumulator);
+      }
+    }
+    series.last = v;
+    this.flushTimer.request();
+  }
+
+  private openSeries(elementId: string, paramId: string, rowKey: string, displayKey: string): Series {
+    let id = this.store.findSeries(elementId, paramId, rowKey);
+    if (id === undefined) {
+      id = ++this.lastSeriesId;
+      this.newSeries.push({ id, elementId, paramId, rowKey });
+    }
+    return { id, paramId, rowKey, displayKey, last: null, accumulators: null };
+  }
+
+  /** After a restart, continues the open buckets where the last run left them. */
+  private loadAccumulators(series: Series, t: number): void {
+    series.accumulators = ROLLUPS.map(({ ms }) => {
+      const bucket = t - (t % ms);
+      const stored = this.store.bucket(series.id, ms, bucket) ?? { sum: 0, min: Infinity, max: -Infinity, count: 0 };
+      return { seriesId: series.id, dirty: false, window: ms, t: bucket, ...stored };
+    });
+  }
+}
+
+function bucketOf({ seriesId, window, t, sum, min, max, count }: Accumulator): Bucket {
+  return { seriesId, window, t, sum, min, max, count };
+}
+
+function resetAccumulator(accumulator: Accumulator): void {
+  accumulator.sum = 0;
+  accumulator.count = 0;
+  accumulator.min = Infinity;
+  accumulator.max = -Infinity;
+}
+
+function startAccumulator(accumulator: Accumulator, value: number): void {
+  accumulator.sum = value;
+  accumulator.count = 1;
+  accumulator.min = value;
+  accumulator.max = value;
+}
+
+function autoWindow(span: number): TrendWindow {
+  if (span <= 6 * HOUR) return 'raw';
+  if (span <= 7 * DAY) return '5m';
+  if (span <= 90 * DAY) return '1h';
+  return '1d';
+}

@@ -1,0 +1,135 @@
+/**
+ * The trend tables in Tally's SQLite file (migration namespace `trends`): one row per series
+ * (element, parameter, row), real-time points, and rollups per window. Points and rollups
+ * carry the series' integer id so the big tables stay narrow.
+ */
+import { runMigrations, type Migration, type SqliteDatabase } from '../store/sqlite-database.js';
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'trend series, points and rollups',
+    up(db) {
+      db.exec(`
+        CREATE TABLE trend_series (
+          id INTEGER PRIMARY KEY, element_id TEXT NOT NULL, param_id TEXT NOT NULL, row_key TEXT NOT NULL,
+          UNIQUE (element_id, param_id, row_key));
+        CREATE TABLE trend_points (series_id INTEGER NOT NULL, t INTEGER NOT NULL, v REAL NOT NULL, PRIMARY KEY (series_id, t)) WITHOUT ROWID;
+        CREATE TABLE trend_rollups (
+          series_id INTEGER NOT NULL, window INTEGER NOT NULL, t INTEGER NOT NULL,
+          sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL, count INTEGER NOT NULL,
+          PRIMARY KEY (series_id, window, t)) WITHOUT ROWID;
+        CREATE INDEX trend_rollups_time ON trend_rollups (window, t);`);
+    },
+  },
+];
+
+/** A rollup bucket: the samples of one series in [t, t + window). */
+export interface Bucket {
+  seriesId: number;
+  window: number;
+  t: number;
+  sum: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+export interface Point {
+  seriesId: number;
+  t: number;
+  v: number;
+}
+
+export interface SeriesRow {
+  id: number;
+  elementId: string;
+  paramId: string;
+  /** Empty for a parameter. */
+  rowKey: string;
+}
+
+/** Everything one flush writes. */
+export interface TrendBatch {
+  series: SeriesRow[];
+  points: Point[];
+  buckets: Bucket[];
+  removedElements: string[];
+}
+
+export class TrendStore {
+  private readonly statements;
+
+  constructor(private readonly db: SqliteDatabase) {
+    runMigrations(db, 'trends', MIGRATIONS);
+    this.statements = {
+      insertSeries: db.prepare('INSERT OR IGNORE INTO trend_series (id, element_id, param_id, row_key) VALUES (@id, @elementId, @paramId, @rowKey)'),
+      findSeries: db.prepare('SELECT id FROM trend_series WHERE element_id = ? AND param_id = ? AND row_key = ?'),
+      maxSeries: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM trend_series'),
+      insertPoint: db.prepare('INSERT OR REPLACE INTO trend_points (series_id, t, v) VALUES (@seriesId, @t, @v)'),
+      upsertBucket: db.prepare(`INSERT INTO trend_rollups (series_id, window, t, sum, min, max, count)
+        VALUES (@seriesId, @window, @t, @sum, @min, @max, @count)
+        ON CONFLICT (series_id, window, t) DO UPDATE SET sum = excluded.sum, min = excluded.min, max = excluded.max, count = excluded.count`),
+      bucket: db.prepare('SELECT sum, min, max, count FROM trend_rollups WHERE series_id = ? AND window = ? AND t = ?'),
+      lastPoint: db.prepare('SELECT t, v FROM trend_points WHERE series_id = ? ORDER BY t DESC LIMIT 1'),
+      points: db.prepare('SELECT t, v FROM trend_points WHERE series_id = ? AND t >= ? AND t <= ? ORDER BY t DESC LIMIT ?'),
+      buckets: db.prepare(
+        'SELECT t, sum, min, max, count FROM trend_rollups WHERE series_id = ? AND window = ? AND t >= ? AND t <= ? ORDER BY t DESC LIMIT ?',
+      ),
+      deleteElementPoints: db.prepare('DELETE FROM trend_points WHERE series_id IN (SELECT id FROM trend_series WHERE element_id = ?)'),
+      deleteElementBuckets: db.prepare('DELETE FROM trend_rollups WHERE series_id IN (SELECT id FROM trend_series WHERE element_id = ?)'),
+      deleteElementSeries: db.prepare('DELETE FROM trend_series WHERE element_id = ?'),
+      // Through the primary key, series by series: no second index on the busiest table.
+      prunePoints: db.prepare('DELETE FROM trend_points WHERE series_id IN (SELECT id FROM trend_series) AND t < ?'),
+      pruneBuckets: db.prepare('DELETE FROM trend_rollups WHERE window = ? AND t < ?'),
+    };
+  }
+
+  highestSeriesId(): number {
+    return (this.statements.maxSeries.get() as { id: number }).id;
+  }
+
+  findSeries(elementId: string, paramId: string, rowKey: string): number | undefined {
+    return (this.statements.findSeries.get(elementId, paramId, rowKey) as { id: number } | undefined)?.id;
+  }
+
+  bucket(seriesId: number, window: number, t: number): Omit<Bucket, 'seriesId' | 'window' | 't'> | undefined {
+    return this.statements.bucket.get(seriesId, window, t) as Omit<Bucket, 'seriesId' | 'window' | 't'> | undefined;
+  }
+
+  lastPoint(seriesId: number): { t: number; v: number } | undefined {
+    return this.statements.lastPoint.get(seriesId) as { t: number; v: number } | undefined;
+  }
+
+  /** Writes a batch in one transaction. */
+  write(batch: TrendBatch): void {
+    this.db.transaction(() => {
+      for (const series of batch.series) this.statements.insertSeries.run(series);
+      for (const point of batch.points) this.statements.insertPoint.run(point);
+      for (const bucket of batch.buckets) this.statements.upsertBucket.run(bucket);
+      // Last, so values queued just before the removal do not outlive it.
+      for (const elementId of batch.removedElements) {
+        this.statements.deleteElementPoints.run(elementId);
+        this.statements.deleteElementBuckets.run(elementId);
+        this.statements.deleteElementSeries.run(elementId);
+      }
+    })();
+  }
+
+  /** The newest `limit` points in [from, to], oldest first. */
+  points(seriesId: number, from: number, to: number, limit: number): { t: number; v: number }[] {
+    return (this.statements.points.all(seriesId, from, to, limit) as { t: number; v: number }[]).reverse();
+  }
+
+  buckets(seriesId: number, window: number, from: number, to: number, limit: number): Omit<Bucket, 'seriesId' | 'window'>[] {
+    return (this.statements.buckets.all(seriesId, window, from, to, limit) as Omit<Bucket, 'seriesId' | 'window'>[]).reverse();
+  }
+
+  /** Deletes points older than `pointsBefore` and buckets of each window older than its cutoff. */
+  prune(pointsBefore: number, bucketsBefore: { window: number; before: number }[]): number {
+    return this.db.transaction(() => {
+      let deleted = this.statements.prunePoints.run(pointsBefore).changes;
+      for (const { window, before } of bucketsBefore) deleted += this.statements.pruneBuckets.run(window, before).changes;
+      return deleted;
+    })();
+  }
+}

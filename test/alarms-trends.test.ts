@@ -1,0 +1,194 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TrendEngine } from '../src/trends/trend-engine.js';
+import { openSqlite, type SqliteDatabase } from '../src/store/sqlite-database.js';
+import { FakeRuntime, connectors, elementView, rowView } from './alarms-fixtures.js';
+
+const E = 'enc-1';
+const T0 = Date.parse('2026-03-02T10:00:00Z');
+const MIN = 60_000;
+const DAY = 86_400_000;
+
+describe('trend engine', () => {
+  let db: SqliteDatabase;
+  let runtime: FakeRuntime;
+  let trends: TrendEngine;
+
+  const open = (database: SqliteDatabase): TrendEngine => {
+    const engine = new TrendEngine({ db: database, bus: runtime.bus, connectors, elements: (id) => (id === E ? elementView(E) : undefined) });
+    engine.start();
+    return engine;
+  };
+  const temperature = (value: number | null, at: number, stale = false) => runtime.params(E, { temperature: value }, { updatedAt: at, stale });
+
+  beforeEach(() => {
+    db = openSqlite(':memory:');
+    runtime = new FakeRuntime();
+    trends = open(db);
+    runtime.state(E, 'active');
+  });
+
+  afterEach(() => {
+    trends.stop();
+    db.close();
+  });
+
+  it('keeps real-time points on change and rolls them up per 5 minutes, hour and day', () => {
+    temperature(10, T0);
+    temperature(20, T0 + MIN);
+    temperature(20, T0 + 2 * MIN);
+    temperature(30, T0 + 3 * MIN);
+    temperature(40, T0 + 6 * MIN);
+    const range = { from: T0 - DAY, to: T0 + DAY };
+
+    expect(trends.query(E, 'temperature', { ...range, window: 'raw' }).points).toEqual([
+      { t: T0, v: 10 },
+      { t: T0 + MIN, v: 20 },
+      { t: T0 + 3 * MIN, v: 30 },
+      { t: T0 + 6 * MIN, v: 40 },
+    ]);
+    // The second bucket starts with the 30 that held when it began.
+    expect(trends.query(E, 'temperature', { ...range, window: '5m' }).points).toEqual([
+      { t: T0, avg: 20, min: 10, max: 30, count: 3 },
+      { t: T0 + 5 * MIN, avg: 35, min: 30, max: 40, count: 2 },
+    ]);
+    expect(trends.query(E, 'temperature', { ...range, window: '1h' }).points).toEqual([{ t: T0, avg: 25, min: 10, max: 40, count: 4 }]);
+    expect(trends.query(E, 'temperature', { ...range, window: '1d' }).points).toEqual([
+      { t: Date.parse('2026-03-02T00:00:00Z'), avg: 25, min: 10, max: 40, count: 4 },
+    ]);
+  });
+
+  it('trends table cells per row and lists what is trended', () => {
+    runtime.rows(E, [rowView('o1', 'SDI 1', { bitrate: 5000 }, { updatedAt: T0 }), rowView('o2', 'SDI 2', { bitrate: 8000 }, { updatedAt: T0 })]);
+    runtime.rows(E, [rowView('o1', 'SDI 1', { bitrate: 5200 }, { updatedAt: T0 + MIN }), rowView('o2', 'SDI 2', { bitrate: 8000 }, { updatedAt: T0 + MIN })]);
+    const range = { from: T0, to: T0 + DAY, window: 'raw' as const };
+    expect(trends.query(E, 'outputs.bitrate', { ...range, row: 'o1' }).points.map((p) => p.v)).toEqual([5000, 5200]);
+    expect(trends.query(E, 'outputs.bitrate', { ...range, row: 'o2' }).points.map((p) => p.v)).toEqual([8000]);
+    expect(trends.trendedIds(E)).toEqual(['temperature', 'outputs.bitrate']);
+    expect(() => trends.query(E, 'health')).toThrow(/no trended parameter "health"/);
+    expect(() => trends.query('nope', 'temperature')).toThrow(/no element "nope"/);
+  });
+
+  it('ignores stale values and does not carry a value over a timeout', () => {
+    temperature(10, T0);
+    temperature(99, T0 + MIN, true);
+    runtime.state(E, 'timeout', 'no answer');
+    temperature(98, T0 + 2 * MIN, true);
+    runtime.state(E, 'active');
+    temperature(50, T0 + 11 * MIN);
+    const range = { from: T0, to: T0 + DAY };
+    expect(trends.query(E, 'temperature', { ...range, window: 'raw' }).points.map((p) => p.v)).toEqual([10, 50]);
+    // No 10 seeded into the bucket after the gap.
+    expect(trends.query(E, 'temperature', { ...range, window: '5m' }).points.map((p) => [p.min, p.max, p.count])).toEqual([
+      [10, 10, 1],
+      [50, 50, 1],
+    ]);
+  });
+
+  it('prunes each window after its own retention', () => {
+    const now = T0 + 400 * DAY;
+    temperature(1, now - 367 * DAY);
+    temperature(2, now - 40 * DAY);
+    temperature(3, now - 2 * DAY);
+    temperature(4, now - 60 * MIN);
+    const range = { from: 0, to: now };
+    expect(trends.query(E, 'temperature', { ...range, window: 'raw' }).points).toHaveLength(4);
+    expect(trends.prune(now)).toBeGreaterThan(0);
+    expect(trends.query(E, 'temperature', { ...range, window: 'raw' }).points.map((p) => p.v)).toEqual([4]);
+    expect(trends.query(E, 'temperature', { ...range, window: '5m' }).points.map((p) => p.max)).toEqual([3, 4]);
+    expect(trends.query(E, 'temperature', { ...range, window: '1h' }).points.map((p) => p.max)).toEqual([2, 3, 4]);
+    expect(trends.query(E, 'temperature', { ...range, window: '1d' }).points.map((p) => p.max)).toEqual([2, 3, 4]);
+  });
+
+  it('honours configured retention', () => {
+    trends.stop();
+    trends = new TrendEngine({ db, bus: runtime.bus, connectors, retentionDays: { raw: 3 } });
+    trends.start();
+    runtime.state(E, 'active');
+    const now = T0 + 10 * DAY;
+    temperature(1, now - 2 * DAY);
+    trends.prune(now);
+    expect(trends.query(E, 'temperature', { from: 0, to: now, window: 'raw' }).points).toHaveLength(1);
+  });
+
+  it('picks a window from the span when none is asked for', () => {
+    temperature(10, T0);
+    expect(trends.query(E, 'temperature', { from: T0 - MIN, to: T0 + MIN }).window).toBe('raw');
+    expect(trends.query(E, 'temperature', { from: T0 - 3 * DAY, to: T0 }).window).toBe('5m');
+    expect(trends.query(E, 'temperature', { from: T0 - 30 * DAY, to: T0 }).window).toBe('1h');
+    expect(trends.query(E, 'temperature', { from: T0 - 300 * DAY, to: T0 }).window).toBe('1d');
+  });
+
+  it('keeps rollups across a restart and completes the open bucket', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-trends-'));
+    try {
+      const first = openSqlite(join(dir, 'tally.db'));
+      let engine = open(first);
+      temperature(10, T0);
+      temperature(20, T0 + MIN);
+      engine.stop();
+      first.close();
+
+      const second = openSqlite(join(dir, 'tally.db'));
+      engine = open(second);
+      runtime.state(E, 'active');
+      temperature(60, T0 + 2 * MIN);
+      expect(engine.query(E, 'temperature', { from: T0, to: T0 + DAY, window: '5m' }).points).toEqual([{ t: T0, avg: 30, min: 10, max: 60, count: 3 }]);
+      expect(engine.query(E, 'temperature', { from: T0, to: T0 + DAY, window: 'raw' }).points.map((p) => p.v)).toEqual([10, 20, 60]);
+      engine.stop();
+      second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes open buckets at checkpoints only, but shows them in queries at once', () => {
+    const rollupRows = () => (db.prepare('SELECT COUNT(*) AS n FROM trend_rollups').get() as { n: number }).n;
+    temperature(10, T0);
+    temperature(20, T0 + MIN);
+    trends.flush(false);
+    expect(rollupRows()).toBe(0);
+    expect(trends.query(E, 'temperature', { from: T0, to: T0 + DAY, window: '5m' }).points).toEqual([{ t: T0, avg: 15, min: 10, max: 20, count: 2 }]);
+    // A new bucket closes the old one: it is written with the next flush, checkpoint or not.
+    temperature(30, T0 + 5 * MIN);
+    trends.flush(false);
+    expect(db.prepare('SELECT t, count FROM trend_rollups WHERE window = 300000').all()).toEqual([{ t: T0, count: 2 }]);
+    trends.flush();
+    expect(rollupRows()).toBe(4);
+  });
+
+  it('keeps the batch when a write fails and writes it with the next flush', () => {
+    trends.stop();
+    const errors: unknown[] = [];
+    trends = new TrendEngine({ db, bus: runtime.bus, connectors, onWriteError: (error) => errors.push(error) });
+    trends.start();
+    runtime.state(E, 'active');
+    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON trend_points BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    temperature(10, T0);
+    trends.flush();
+    expect(String(errors[0])).toMatch(/disk full/);
+    db.exec('DROP TRIGGER refuse');
+    temperature(20, T0 + MIN);
+    expect(trends.query(E, 'temperature', { from: T0, to: T0 + DAY, window: 'raw' }).points.map((p) => p.v)).toEqual([10, 20]);
+  });
+
+  it('forgets the trends of a removed element', () => {
+    temperature(10, T0);
+    trends.flush();
+    runtime.removed(E);
+    trends.flush();
+    expect((db.prepare('SELECT COUNT(*) AS n FROM trend_points').get() as { n: number }).n).toBe(0);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM trend_rollups').get() as { n: number }).n).toBe(0);
+  });
+
+  it('exposes the latest values for the metrics gauges', () => {
+    temperature(42, T0);
+    runtime.rows(E, [rowView('o1', 'SDI 1', { bitrate: 5000 }, { updatedAt: T0 })]);
+    expect([...trends.latestValues()]).toEqual([
+      { elementId: E, paramId: 'temperature', rowKey: '', displayKey: '', value: 42 },
+      { elementId: E, paramId: 'outputs.bitrate', rowKey: 'o1', displayKey: 'SDI 1', value: 5000 },
+    ]);
+  });
+});
