@@ -1,0 +1,59 @@
+/** The `tally` command: picks the sub-command and turns failures into a message and an exit code. */
+import { TallyError } from '../errors.js';
+import type { CliContext } from './cli-context.js';
+import { runRotateKey } from './rotate-key-command.js';
+import { runSim } from './sim-command.js';
+import { runStart } from './start-command.js';
+import { UsageError } from './usage-error.js';
+import { runUser } from './user-command.js';
+
+export const USAGE = `usage:
+  tally start [--host 127.0.0.1] [--port 8080] [--data-dir ./data]
+  tally demo  [--host 127.0.0.1] [--port 8080] [--data-dir ./data]
+  tally sim <connector-id> [--host 127.0.0.1] [--port N] [--tls] [--seed N] [--option value …]
+  tally user add <username> --role viewer|operator|admin [--password P]
+  tally user passwd <username> [--password P]
+  tally user remove <username>
+  tally user list
+  tally rotate-key [--data-dir ./data]   (stop Tally first)
+environment: TALLY_HOST, TALLY_PORT, TALLY_DATA_DIR, TALLY_ADMIN_TOKEN, TALLY_SECRET_KEY,
+  TALLY_NEW_SECRET_KEY (rotate-key), TALLY_CONNECTORS_DIR (connector folders), TALLY_LOG_LEVEL;
+  options beat the environment.`;
+
+/** Runs one command and answers its exit code: 0 done, 1 failed, 2 wrong usage. */
+export async function runCli(argv: string[], context: CliContext): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await runStart(args, context, false);
+      case 'demo':
+        return await runStart(args, context, true);
+      case 'sim':
+        return await runSim(args, context);
+      case 'user':
+        return await runUser(args, context);
+      case 'rotate-key':
+        return await runRotateKey(args, context);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        context.print(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      context.printError(`tally: ${(error as Error).message}\n${USAGE}`);
+      return 2;
+    }
+    context.printError(`tally: ${error instanceof TallyError || error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+}

@@ -1,0 +1,156 @@
+/** The live WebSocket on a real socket: authentication, subscriptions, batching, slow clients dropped. */
+import { connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { LiveMessage } from '../src/runtime/views.js';
+import { PASSWORD, startTestTally, waitFor, type TestTally } from './api-support.js';
+
+interface LiveConnection {
+  socket: WebSocket;
+  frames: unknown[][];
+  /** The first message (across frames) matching `predicate`. */
+  next<T = LiveMessage>(predicate: (message: T) => boolean): Promise<T>;
+}
+
+function openLive(
+  url: string,
+  headers: Record<string, string>,
+  onSocket?: (socket: Socket) => void,
+  clientOptions: { autoPong?: boolean } = {},
+): Promise<LiveConnection> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/api/live`, {
+      ...clientOptions,
+      headers,
+      createConnection: (options: { host?: string; port?: number }) => {
+        const raw = connect({ host: options.host ?? '127.0.0.1', port: Number(options.port) });
+        onSocket?.(raw);
+        return raw;
+      },
+    } as ConstructorParameters<typeof WebSocket>[2]);
+    const frames: unknown[][] = [];
+    socket.on('message', (data) => frames.push(JSON.parse(data.toString()) as unknown[]));
+    socket.once('unexpected-response', (request, response) => {
+      request.destroy();
+      reject(new Error(`HTTP ${response.statusCode}`));
+    });
+    socket.once('error', reject);
+    socket.once('open', () =>
+      resolve({
+        socket,
+        frames,
+        next: <T>(predicate: (message: T) => boolean) => waitFor(() => frames.flat().find((message) => predicate(message as T)) as T | undefined, 5000),
+      }),
+    );
+  });
+}
+
+describe('live updates', () => {
+  let t: TestTally;
+  let id: string;
+  const bearer = (role: 'viewer' | 'operator' | 'admin') => ({ authorization: `Bearer ${t.tokens[role]}` });
+
+  beforeAll(async () => {
+    t = await startTestTally();
+    id = (await t.createElement()).id;
+  });
+  afterAll(async () => t.close());
+
+  it('refuses a connection without credentials', async () => {
+    await expect(openLive(t.tally.url, {})).rejects.toThrow('HTTP 401');
+    await expect(openLive(t.tally.url, { authorization: 'Bearer tly_wrong' })).rejects.toThrow('HTTP 401');
+  });
+
+  it('pushes the changes of subscribed elements to a viewer', async () => {
+    const live = await openLive(t.tally.url, bearer('viewer'));
+    live.socket.send(JSON.stringify({ subscribe: { elements: [id] } }));
+    await live.next<{ type: string; elements: unknown }>((message) => message.type === 'subscribed');
+    await t.call('operator', { method: 'PUT', url: `/api/elements/${id}/params/gain`, payload: { value: 7 } });
+    const change = await live.next<LiveMessage>(
+      (message) => message.type === 'params' && message.elementId === id && message.params.some((param) => param.id === 'gain'),
+    );
+    expect(change.type === 'params' && change.params.find((param) => param.id === 'gain')?.value).toBe(7);
+    live.socket.close();
+  });
+
+  it('sends only what was subscribed, batched into one JSON array', async () => {
+    const live = await openLive(t.tally.url, bearer('viewer'));
+    live.socket.send(JSON.stringify({ subscribe: { elements: ['other'] } }));
+    await live.next<{ type: string }>((message) => message.type === 'subscribed');
+    const before = live.frames.length;
+    t.tally.bus.publish({ type: 'element-removed', elementId: id });
+    t.tally.bus.publish({ type: 'element-removed', elementId: 'other' });
+    t.tally.bus.publish({ type: 'rows', elementId: 'other', tableId: 'outputs', rows: [], removed: ['a'] });
+    await live.next<LiveMessage>((message) => message.type === 'rows');
+    const pushed = live.frames.slice(before);
+    expect(pushed).toEqual([
+      [
+        { type: 'element-removed', elementId: 'other' },
+        { type: 'rows', elementId: 'other', tableId: 'outputs', rows: [], removed: ['a'] },
+      ],
+    ]);
+    live.socket.send(JSON.stringify({ unsubscribe: { elements: '*' } }));
+    const answer = await live.next<{ type: string; elements: unknown }>((message) => message.type === 'subscribed' && Array.isArray(message.elements) && message.elements.length === 0);
+    expect(answer.elements).toEqual([]);
+    live.socket.send('not json');
+    await live.next<{ type: string }>((message) => message.type === 'error');
+    live.socket.close();
+  });
+
+  it('accepts the session cookie from the UI origin only', async () => {
+    const signedIn = await t.tally.server.inject({ method: 'POST', url: '/api/session', payload: { username: 'viewer', password: PASSWORD } });
+    const cookie = String(signedIn.headers['set-cookie']).split(';')[0];
+    const host = new URL(t.tally.url).host;
+    const own = await openLive(t.tally.url, { cookie, origin: `http://${host}` });
+    own.socket.close();
+    await expect(openLive(t.tally.url, { cookie, origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('drops a client that does not read (close 1013) instead of buffering for it', async () => {
+    let raw: Socket | undefined;
+    const slow = await openLive(t.tally.url, bearer('viewer'), (socket) => (raw = socket));
+    slow.socket.send(JSON.stringify({ subscribe: { elements: '*' } }));
+    await slow.next<{ type: string }>((message) => message.type === 'subscribed');
+    raw?.pause();
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      slow.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    const big = { id: 'blob', name: 'Blob', type: 'string' as const, value: 'x'.repeat(256 * 1024), display: '', unit: null, writable: false, secret: false, isSet: true, stale: false, updatedAt: 0 };
+    const serverSide = () => [...t.tally.server.websocketServer.clients].every((client) => client.readyState !== WebSocket.OPEN);
+    for (let tick = 0; tick < 200 && !serverSide(); tick++) {
+      for (let i = 0; i < 8; i++) t.tally.bus.publish({ type: 'params', elementId: id, params: [big] });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(serverSide()).toBe(true);
+    raw?.resume();
+    expect(await closed).toEqual({ code: 1013, reason: 'client too slow' });
+  });
+
+  it('cuts off a client that stops answering pings, and keeps one that answers', async () => {
+    const quick = await startTestTally({ server: { live: { heartbeatMs: 200 } } });
+    try {
+      const headers = { authorization: `Bearer ${quick.tokens.viewer}` };
+      const deaf = await openLive(quick.tally.url, headers, undefined, { autoPong: false });
+      const healthy = await openLive(quick.tally.url, headers);
+      const deafClosed = new Promise<number>((resolve) => deaf.socket.once('close', (code) => resolve(code)));
+      expect(await deafClosed).toBe(1006);
+      expect(healthy.socket.readyState).toBe(WebSocket.OPEN);
+      healthy.socket.close();
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('ends a live connection at the next heartbeat once its token is revoked', async () => {
+    const quick = await startTestTally({ server: { live: { heartbeatMs: 200 } } });
+    try {
+      const { token, view } = quick.tally.users.createToken('viewer', 'short-lived');
+      const live = await openLive(quick.tally.url, { authorization: `Bearer ${token}` });
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => live.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      quick.tally.users.revokeToken('viewer', view.id);
+      expect(await closed).toEqual({ code: 1008, reason: 'signed out' });
+    } finally {
+      await quick.close();
+    }
+  });
+});
