@@ -166,6 +166,10 @@ describe('monitoring end to end', () => {
     expect(metrics.text).toMatch(/tally_elements\{connector="haivision-manager",state="active"\} 1/);
     expect(metrics.text).toMatch(new RegExp(`tally_trend_value\\{element="${elementId}",parameter="inputs.rxBitrate",row="1"\\} \\d`));
     expect(metrics.text).toMatch(/tally_store_flush_seconds_count\{writer="alarms"\} [1-9]/);
+    // The runtime reports into the same registry: polls, device answers and value writes.
+    expect(metrics.text).toMatch(/tally_poll_duration_seconds_count\{[^}]*\} [1-9]/);
+    expect(metrics.text).toMatch(/tally_device_requests_total\{status="200"\} [1-9]/);
+    expect(metrics.text).toMatch(/tally_store_flush_seconds_count\{writer="values"\} [1-9]/);
   });
 
   it('documents its routes in the OpenAPI document', async () => {

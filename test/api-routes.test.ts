@@ -117,6 +117,10 @@ describe('the API routes', () => {
     expect(afterRevoke.statusCode).toBe(401);
     const patched = await t.call('admin', { method: 'PATCH', url: '/api/users/carol', payload: { password: 'another long password' } });
     expect(patched.statusCode).toBe(200);
+    const promoted = await t.call('admin', { method: 'PATCH', url: '/api/users/carol', payload: { role: 'operator' } });
+    expect(promoted.json()).toMatchObject({ username: 'carol', role: 'operator' });
+    const empty = await t.call('admin', { method: 'PATCH', url: '/api/users/carol', payload: {} });
+    expect(empty.statusCode).toBe(400);
     const removed = await t.call('admin', { method: 'DELETE', url: '/api/users/carol' });
     expect(removed.statusCode).toBe(204);
   });

@@ -7,7 +7,6 @@
 import type { TallyExtension, TallyParts } from '../app/create-tally.js';
 import type { ConnectorDefinition } from '../sdk/index.js';
 import type { ElementView } from '../runtime/views.js';
-import { SecretBox } from '../security/secret-box.js';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { TrendEngine, type TrendWindow } from '../trends/trend-engine.js';
 import { alarmRoutes } from '../server/routes/alarms-routes.js';
@@ -17,15 +16,13 @@ import { AlarmEngine } from './alarm-engine.js';
 import { WebhookNotifier, type Sealer } from './webhook-notifier.js';
 
 export interface MonitoringOptions {
-  /** Metrics the runtime also reports into (create it first and give it to the runtime); built here when absent. */
-  metrics?: PrometheusMetrics;
   /** Serve /metrics without credentials (trusted networks only). Default false: viewer. */
   publicMetrics?: boolean;
   /** Export every trended value as a gauge (one series per parameter/cell). Default false. */
   trendGauges?: boolean;
   trendRetentionDays?: Partial<Record<TrendWindow, number>>;
   alarmHistoryDays?: number;
-  /** Seals webhook URLs; the data directory's secret box when absent. */
+  /** Seals webhook URLs; Tally's own secret box when absent. */
   sealer?: Sealer;
 }
 
@@ -48,7 +45,7 @@ export function monitoringExtension(options: MonitoringOptions = {}): (parts: Ta
         return undefined;
       }
     };
-    const metrics = options.metrics ?? new PrometheusMetrics();
+    const metrics = parts.metrics;
     const alarms = new AlarmEngine({
       db,
       bus: parts.bus,
@@ -71,7 +68,7 @@ export function monitoringExtension(options: MonitoringOptions = {}): (parts: Ta
     const notifier = new WebhookNotifier({
       db,
       bus: parts.bus,
-      sealer: options.sealer ?? SecretBox.forDataDir(parts.dataDir),
+      sealer: options.sealer ?? parts.secrets,
       onDeliveryFailure: (target, error) => parts.logger.warn({ webhook: target.id, url: target.url, error }, 'webhook delivery failed'),
     });
     metrics.watch({

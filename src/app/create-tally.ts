@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { LiveBus } from '../live/live-bus.js';
+import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { ConnectorRegistry, DEFAULT_CONNECTORS_DIR } from '../runtime/connector-registry.js';
 import { ElementManager } from '../runtime/element-manager.js';
 import { AuditLog } from '../security/audit-log.js';
@@ -34,6 +35,8 @@ export interface TallyParts {
   audit: AuditLog;
   /** Seals secrets at rest under Tally's key (TALLY_SECRET_KEY or the data directory's key file). */
   secrets: SecretBox;
+  /** Where the runtime reports poll, request, queue and store figures (`/metrics`). */
+  metrics: PrometheusMetrics;
   logger: Logger;
 }
 
@@ -91,13 +94,14 @@ export async function createTally(options: TallyOptions): Promise<Tally> {
     const secrets = SecretBox.forDataDir(options.dataDir, options.env ?? process.env);
     const registry = await ConnectorRegistry.load(options.connectorsDir ?? DEFAULT_CONNECTORS_DIR);
     const bus = new LiveBus();
-    const elements = new ElementManager({ registry, store, bus, secrets, logger: logger.child({ part: 'runtime' }) });
+    const metrics = new PrometheusMetrics();
+    const elements = new ElementManager({ registry, store, bus, secrets, metrics, logger: logger.child({ part: 'runtime' }) });
     const users = new UserDirectory(store.db);
     const sessions = new SessionStore(store.db);
     const audit = new AuditLog(store.db);
     const admin = ensureAdminToken(users, options.adminToken);
 
-    const parts: TallyParts = { dataDir: options.dataDir, store, bus, registry, elements, audit, secrets, logger };
+    const parts: TallyParts = { dataDir: options.dataDir, store, bus, registry, elements, audit, secrets, metrics, logger };
     const extensions: TallyExtension[] = [];
     for (const extend of options.extensions ?? []) extensions.push(await extend(parts));
 

@@ -6,6 +6,7 @@
 import { copyFileSync, chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resealWebhookUrls } from '../alarms/webhook-notifier.js';
 import { DATABASE_FILE } from '../app/create-tally.js';
 import { rotateDataDirKey, rotateSecretKey, writeKeyFileAtomically } from '../security/rotate-secret-key.js';
 import { keyFilePath, SecretBox } from '../security/secret-box.js';
@@ -21,7 +22,7 @@ export async function runRotateKey(args: string[], context: CliContext): Promise
   const envKey = context.env.TALLY_SECRET_KEY;
   if (envKey) {
     if (!newKey) throw new UsageError('the key is in TALLY_SECRET_KEY: give the new one in TALLY_NEW_SECRET_KEY');
-    const count = await withStore(dataDir, (store) => rotateSecretKey(store, SecretBox.fromKeyMaterial(envKey), SecretBox.fromKeyMaterial(newKey)));
+    const count = await withStore(dataDir, (store) => resealAll(store)(SecretBox.fromKeyMaterial(envKey), SecretBox.fromKeyMaterial(newKey)));
     context.print(`${count} secret(s) re-sealed. Start Tally with TALLY_SECRET_KEY set to the value of TALLY_NEW_SECRET_KEY.`);
     return 0;
   }
@@ -31,13 +32,18 @@ export async function runRotateKey(args: string[], context: CliContext): Promise
   copyFileSync(keyFile, backup);
   chmodSync(backup, 0o600);
   const count = await withStore(dataDir, async (store) => {
-    if (!newKey) return rotateDataDirKey(store, dataDir, context.env);
-    const resealed = await rotateSecretKey(store, SecretBox.forDataDir(dataDir, {}), SecretBox.fromKeyMaterial(newKey));
+    if (!newKey) return rotateDataDirKey(dataDir, resealAll(store), context.env);
+    const resealed = await resealAll(store)(SecretBox.forDataDir(dataDir, {}), SecretBox.fromKeyMaterial(newKey));
     writeKeyFileAtomically(keyFile, newKey);
     return resealed;
   });
   context.print(`${count} secret(s) re-sealed under the new key in ${keyFile}. The old key is kept in ${backup}: delete it once you have checked Tally starts.`);
   return 0;
+}
+
+/** Everything sealed under Tally's key: element secrets and webhook addresses. */
+function resealAll(store: SqliteStore): (from: SecretBox, to: SecretBox) => Promise<number> {
+  return async (from, to) => (await rotateSecretKey(store, from, to)) + resealWebhookUrls(store.db, from, to);
 }
 
 async function withStore<T>(dataDir: string, use: (store: SqliteStore) => Promise<T>): Promise<T> {

@@ -93,7 +93,7 @@ describe('secret key rotation', () => {
     await store.deleteElement('a');
     await store.deleteElement('b');
 
-    expect(await rotateDataDirKey(store, dir, {})).toBe(1);
+    expect(await rotateDataDirKey(dir, (from, to) => rotateSecretKey(store, from, to), {})).toBe(1);
     expect(readFileSync(keyFilePath(dir), 'utf8')).not.toBe(oldMaterial);
     expect(statSync(keyFilePath(dir)).mode & 0o777).toBe(0o600);
     expect(existsSync(`${keyFilePath(dir)}.next`)).toBe(false);
@@ -102,8 +102,8 @@ describe('secret key rotation', () => {
   });
 
   it('refuses to rotate a key that comes from TALLY_SECRET_KEY or does not exist', async () => {
-    await expect(rotateDataDirKey(store, dir, { TALLY_SECRET_KEY: 'x'.repeat(32) })).rejects.toThrow(/TALLY_SECRET_KEY/);
-    await expect(rotateDataDirKey(store, dir, {})).rejects.toThrow(/no key file/);
+    await expect(rotateDataDirKey(dir, (from, to) => rotateSecretKey(store, from, to), { TALLY_SECRET_KEY: 'x'.repeat(32) })).rejects.toThrow(/TALLY_SECRET_KEY/);
+    await expect(rotateDataDirKey(dir, (from, to) => rotateSecretKey(store, from, to), {})).rejects.toThrow(/no key file/);
     expect(existsSync(keyFilePath(dir))).toBe(false);
   });
 });

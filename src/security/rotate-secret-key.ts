@@ -66,7 +66,11 @@ export function writeKeyFileAtomically(path: string, material: string): void {
  * under it, then it replaces `secret.key`. Should the process die before the end, running
  * this again picks up `secret.key.next` and finishes the job.
  */
-export async function rotateDataDirKey(store: Store, dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function rotateDataDirKey(
+  dataDir: string,
+  reseal: (from: SecretBox, to: SecretBox) => Promise<number>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   if (env.TALLY_SECRET_KEY) {
     throw new Error('TALLY_SECRET_KEY is set: the key lives in the environment, not in a key file; rotate it with rotateSecretKey');
   }
@@ -75,7 +79,7 @@ export async function rotateDataDirKey(store: Store, dataDir: string, env: NodeJ
   const current = SecretBox.forDataDir(dataDir, {});
   const next = `${keyFile}.next`;
   if (!existsSync(next)) writeKeyFileAtomically(next, generateKeyMaterial());
-  const count = await rotateSecretKey(store, current, SecretBox.fromKeyMaterial(readFileSync(next, 'utf8').trim()));
+  const count = await reseal(current, SecretBox.fromKeyMaterial(readFileSync(next, 'utf8').trim()));
   renameSync(next, keyFile);
   return count;
 }

@@ -123,6 +123,18 @@ describe('UserDirectory', () => {
     expect(lastUsed()).toBe(1_000_000 + LAST_USED_RESOLUTION_MS);
   });
 
+  it('changes roles at once, but never demotes the last admin', async () => {
+    await users.addUser('root', PASSWORD, 'admin');
+    await users.addUser('alice', PASSWORD, 'viewer');
+    const { token } = users.createToken('alice', 'x');
+    expect(users.setRole('alice', 'operator')).toMatchObject({ username: 'alice', role: 'operator' });
+    expect(users.authenticateToken(token)?.user.role).toBe('operator');
+    expect(() => users.setRole('root', 'operator')).toThrow(expect.objectContaining({ code: 'CONFLICT', field: 'role' }));
+    users.setRole('alice', 'admin');
+    expect(users.setRole('root', 'viewer').role).toBe('viewer');
+    expect(() => users.setRole('nobody', 'viewer')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+
   it('removes a user with its tokens and sessions, but never the last admin', async () => {
     const sessions = new SessionStore(db);
     await users.addUser('root', PASSWORD, 'admin');

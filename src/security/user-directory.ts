@@ -86,6 +86,18 @@ export class UserDirectory {
     })();
   }
 
+  /** Changes a user's role, effective on their next request; the last admin cannot be demoted. */
+  setRole(username: string, role: Role): UserView {
+    return this.db.transaction(() => {
+      const user = this.requireUser(username);
+      if (user.role === 'admin' && role !== 'admin' && this.statements.countAdmins.pluck().get() === 1) {
+        throw new TallyError('CONFLICT', `"${username}" is the last admin and must stay one`, 'role');
+      }
+      this.statements.updateRole.run(role, username);
+      return { username, role, createdAt: user.created_at };
+    })();
+  }
+
   /** Removes a user with its tokens and sessions; the last admin cannot be removed. */
   removeUser(username: string): void {
     this.db.transaction(() => {
@@ -204,6 +216,7 @@ function prepareStatements(db: SqliteDatabase) {
     listUsers: db.prepare('SELECT username, role, password_hash, created_at FROM users ORDER BY username'),
     insertUser: db.prepare('INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)'),
     updatePassword: db.prepare('UPDATE users SET password_hash = ? WHERE username = ?'),
+    updateRole: db.prepare('UPDATE users SET role = ? WHERE username = ?'),
     deleteUser: db.prepare('DELETE FROM users WHERE username = ?'),
     countAdmins: db.prepare("SELECT COUNT(*) FROM users WHERE role = 'admin'"),
     deleteSessionsOfUser: db.prepare('DELETE FROM sessions WHERE username = ?'),

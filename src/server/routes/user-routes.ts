@@ -34,7 +34,7 @@ export function registerUserRoutes(app: TallyApp, { users }: ServerDeps): void {
       config: { minRole: 'admin', audit: 'user.update' },
       schema: {
         tags,
-        summary: 'Change a password (signs the user out everywhere)',
+        summary: 'Change a password (signs the user out everywhere) or a role',
         params: UserPath,
         body: UpdateUserBody,
         response: { 200: UserSchema, ...errorResponses },
@@ -42,9 +42,11 @@ export function registerUserRoutes(app: TallyApp, { users }: ServerDeps): void {
     },
     async (request) => {
       const { username } = request.params;
-      const { password } = request.body;
-      return request.audited({ action: 'user.update', target: username, inputs: { passwordChanged: true } }, async () => {
-        await users.setPassword(username, password);
+      const { password, role } = request.body;
+      const inputs = { passwordChanged: password !== undefined, ...(role ? { role } : {}) };
+      return request.audited({ action: 'user.update', target: username, inputs }, async () => {
+        if (role) users.setRole(username, role);
+        if (password !== undefined) await users.setPassword(username, password);
         const user = users.getUser(username);
         if (!user) throw notFound('user', username, 'username');
         return user;

@@ -15,7 +15,10 @@ export const UserPath = Type.Object({ username: Username });
 
 export const CreateUserBody = Type.Object({ username: Username, password: Password, role: RoleSchema }, { additionalProperties: false });
 
-export const UpdateUserBody = Type.Object({ password: Password }, { additionalProperties: false });
+export const UpdateUserBody = Type.Object(
+  { password: Type.Optional(Password), role: Type.Optional(RoleSchema) },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 const tokenFields = {
   id: Type.String(),
