@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConcurrencyLimiter, type SlotUser } from './concurrency-limiter.js';
+
+describe('ConcurrencyLimiter', () => {
+  it('runs at most `limit` users at once, first come first served', async () => {
+    const limiter = new ConcurrencyLimiter(2);
+    const started: number[] = [];
+    const finishers: (() => void)[] = [];
+    const user = (n: number): SlotUser => ({
+      runSlot: () =>
+        new Promise<void>((resolve) => {
+          started.push(n);
+          finishers.push(resolve);
+        }),
+    });
+    for (let n = 1; n <= 5; n++) limiter.submit(user(n));
+    expect(started).toEqual([1, 2]);
+    expect([limiter.active, limiter.queued]).toEqual([2, 3]);
+    finishers[1]();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(started).toEqual([1, 2, 3]);
+    finishers[0]();
+    finishers[2]();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(started).toEqual([1, 2, 3, 4, 5]);
+    expect(limiter.queued).toBe(0);
+  });
+
+  it('gives the slot back when a user throws', async () => {
+    const limiter = new ConcurrencyLimiter(1);
+    let ran = false;
+    limiter.submit({
+      runSlot: () => {
+        throw new Error('bug');
+      },
+    });
+    limiter.submit({ runSlot: async () => void (ran = true) });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(ran).toBe(true);
+    expect(limiter.active).toBe(0);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * The undici dispatchers every element shares: one keep-alive Agent (its per-origin pools
+ * are shared by all elements talking to the same device), one that skips TLS verification
+ * for elements configured with `skipTlsVerify`, and one ProxyAgent per proxy and TLS mode.
+ */
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { proxyFor } from './proxy-decision.js';
+
+const KEEP_ALIVE_MS = 30_000;
+
+export class HttpDispatchers {
+  private readonly options = { keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: 10 * KEEP_ALIVE_MS };
+  private readonly verifying = new Agent(this.options);
+  private insecure: Agent | null = null;
+  private readonly proxies = new Map<string, ProxyAgent>();
+
+  constructor(private readonly env: Record<string, string | undefined> = process.env) {}
+
+  /** The dispatcher for requests to `target` from an element with these settings. */
+  forTarget(target: URL, deviceAddress: string, skipTlsVerify: boolean): Dispatcher {
+    const proxy = proxyFor(target, deviceAddress, this.env);
+    if (proxy) return this.proxy(proxy, skipTlsVerify);
+    if (!skipTlsVerify) return this.verifying;
+    this.insecure ??= new Agent({ ...this.options, connect: { rejectUnauthorized: false } });
+    return this.insecure;
+  }
+
+  async close(): Promise<void> {
+    const all: Dispatcher[] = [this.verifying, ...this.proxies.values()];
+    if (this.insecure) all.push(this.insecure);
+    await Promise.all(all.map((dispatcher) => dispatcher.close().catch(() => undefined)));
+  }
+
+  private proxy(uri: string, skipTlsVerify: boolean): ProxyAgent {
+    const key = `${skipTlsVerify ? 'insecure' : 'verify'} ${uri}`;
+    let agent = this.proxies.get(key);
+    if (!agent) {
+      agent = new ProxyAgent({ uri, ...this.options, requestTls: { rejectUnauthorized: !skipTlsVerify } });
+      this.proxies.set(key, agent);
+    }
+    return agent;
+  }
+}

@@ -1,0 +1,361 @@
+/**
+ * The HTTP session a connector gets: bound to its element's base URL, TLS and proxy
+ * settings, with a per-request timeout, retries of idempotent requests (capped exponential
+ * backoff that honours Retry-After, never past the running work's deadline), a cap on
+ * response bodies, and a record of every exchange in the element's stream viewer.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { Dispatcher } from 'undici';
+import {
+  DeviceHttpError,
+  DeviceProtocolError,
+  type HttpResponse,
+  type HttpSession,
+  type RequestOptions,
+} from '../sdk/index.js';
+import { DeviceUnreachableError, errorMessage } from './device-failure.js';
+import type { StreamViewer } from './stream-viewer.js';
+import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+
+export const DEFAULT_BODY_CAP = 8 * 1024 * 1024;
+const RETRY_BASE_MS = 250;
+const RETRY_CAP_MS = 5_000;
+// Enough of an error body to explain it; the rest is in the stream viewer.
+const ERROR_BODY_LIMIT = 4096;
+
+export interface SessionSettings {
+  /** e.g. https://10.0.0.5:8893, no trailing slash. */
+  baseUrl: string;
+  dispatcher: Dispatcher;
+  /** Per-request timeout, ms. */
+  requestTimeout: number;
+  /** Retries of a failed retriable request. */
+  retries: number;
+  /** Largest response body accepted, bytes. */
+  maxBodyBytes?: number;
+  metrics?: Pick<RuntimeMetrics, 'observeRequest'>;
+}
+
+/** A refused status, with what the device said about when to come back. */
+export class DeviceStatusError extends DeviceHttpError {
+  constructor(status: number, statusLine: string, body: string, readonly retryAfter: string | null) {
+    super(status, statusLine, body);
+  }
+}
+
+class DeviceAnswer implements HttpResponse {
+  constructor(
+    readonly status: number,
+    readonly statusLine: string,
+    readonly headers: Record<string, string>,
+    readonly text: string,
+  ) {}
+
+  json<T = unknown>(): T {
+    try {
+      return JSON.parse(this.text) as T;
+    } catch (error) {
+      throw new DeviceProtocolError(`the device sent invalid JSON: ${errorMessage(error)}`);
+    }
+  }
+}
+
+const isSuccess = (status: number): boolean => status >= 200 && status < 300;
+
+export class ElementHttpSession implements HttpSession {
+  lastStatus: string | null = null;
+  private deadline = Infinity;
+  private generation = 0;
+  private readonly inflight = new Set<PendingExchange>();
+
+  constructor(
+    private readonly settings: SessionSettings,
+    private readonly viewer: StreamViewer,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get baseUrl(): string {
+    return this.settings.baseUrl;
+  }
+
+  /** Retries never wait past this epoch-ms instant: the running work's own deadline. */
+  setDeadline(at: number): void {
+    this.deadline = at;
+  }
+
+  /** Aborts the requests in flight and stops their retries (abandoned or stopped work). */
+  abortAll(reason: string): void {
+    this.generation++;
+    for (const exchange of this.inflight) exchange.abort(new DeviceUnreachableError(reason));
+    this.inflight.clear();
+  }
+
+  maskSecret(secret: string): void {
+    this.viewer.maskSecret(secret);
+  }
+
+  get(path: string, options: Omit<RequestOptions, 'method'> = {}): Promise<HttpResponse> {
+    return this.request(path, { ...options, method: 'GET' });
+  }
+
+  post(path: string, body?: unknown, options: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<HttpResponse> {
+    return this.request(path, { ...options, method: 'POST', body });
+  }
+
+  async request(path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const method = options.method ?? 'GET';
+    const url = this.url(path, options.query);
+    const headers = { ...options.headers };
+    const body = encodeBody(options.body, headers);
+    const attempts = (options.retry ?? method === 'GET') ? this.settings.retries + 1 : 1;
+    const timeout = options.timeout ?? this.settings.requestTimeout;
+    const accept = options.accept ?? isSuccess;
+    const generation = this.generation;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(method, url, headers, body, timeout, accept);
+      } catch (error) {
+        if (attempt >= attempts || generation !== this.generation) throw error;
+        const wait = retryDelay(error, attempt, this.now());
+        if (wait === null || this.now() + wait >= this.deadline) throw error;
+        await sleep(wait);
+        if (generation !== this.generation) throw error;
+      }
+    }
+  }
+
+  private async once(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeout: number,
+    accept: (status: number) => boolean,
+  ): Promise<HttpResponse> {
+    const started = this.now();
+    const exchange = new PendingExchange(this.settings.maxBodyBytes ?? DEFAULT_BODY_CAP);
+    this.inflight.add(exchange);
+    let failure: Error | null = null;
+    try {
+      const { origin, path } = splitUrl(url, this.settings.baseUrl);
+      const settled = exchange.settled;
+      exchange.timer = setTimeout(abortForTimeout, timeout, exchange, timeout);
+      this.settings.dispatcher.dispatch(
+        { origin, path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout: timeout, bodyTimeout: timeout },
+        exchange,
+      );
+      await settled;
+      const status = exchange.status;
+      this.lastStatus = exchange.statusLine;
+      if (!accept(status)) {
+        throw new DeviceStatusError(status, exchange.statusLine, exchange.text.slice(0, ERROR_BODY_LIMIT), exchange.header('retry-after'));
+      }
+      return new DeviceAnswer(status, exchange.statusLine, exchange.flatHeaders(), exchange.text);
+    } catch (error) {
+      failure = asDeviceError(error);
+      if (!(failure instanceof DeviceHttpError)) this.lastStatus = failure.message;
+      throw failure;
+    } finally {
+      clearTimeout(exchange.timer);
+      this.inflight.delete(exchange);
+      this.settings.metrics?.observeRequest(
+        exchange.status || (failure instanceof DeviceUnreachableError && failure.timedOut ? 'timeout' : 'network'),
+      );
+      this.viewer.record({
+        time: started,
+        method,
+        url,
+        requestHeaders: headers,
+        requestBody: body ?? null,
+        status: exchange.status || null,
+        statusLine: exchange.statusLine,
+        responseHeaders: exchange.status ? exchange.flatHeaders() : {},
+        responseBody: exchange.status ? exchange.text : null,
+        durationMs: this.now() - started,
+        error: failure && failure.message,
+      });
+    }
+  }
+
+  private url(path: string, query: RequestOptions['query']): string {
+    let url = /^https?:\/\//i.test(path) ? path : this.settings.baseUrl + (path.startsWith('/') ? path : `/${path}`);
+    if (query) {
+      let separator = url.includes('?') ? '&' : '?';
+      for (const name in query) {
+        const value = query[name];
+        if (value === null || value === undefined) continue;
+        url += `${separator}${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`;
+        separator = '&';
+      }
+    }
+    return url;
+  }
+}
+
+/** How long to wait before the next attempt, or null when this failure is not worth retrying. */
+export function retryDelay(error: unknown, attempt: number, now: number): number | null {
+  const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
+  if (error instanceof DeviceUnreachableError) return backoff;
+  if (error instanceof DeviceHttpError && (error.status >= 500 || error.status === 429)) {
+    const asked = error instanceof DeviceStatusError ? parseRetryAfter(error.retryAfter, now) : null;
+    return asked ?? backoff;
+  }
+  return null;
+}
+
+/** Retry-After as delay-seconds or an HTTP date, in ms from `now`; null when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now: number): number | null {
+  if (!header) return null;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+function encodeBody(body: unknown, headers: Record<string, string>): string | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return body;
+  if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'application/json';
+  }
+  return JSON.stringify(body);
+}
+
+function abortForTimeout(exchange: PendingExchange, timeout: number): void {
+  exchange.abort(new DeviceUnreachableError(`no answer within ${timeout} ms`, true));
+}
+
+function asDeviceError(error: unknown): Error {
+  if (error instanceof DeviceHttpError || error instanceof DeviceProtocolError || error instanceof DeviceUnreachableError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new DeviceUnreachableError(`no answer in time (${errorMessage(error)})`, true);
+  }
+  const cause = (error as { cause?: unknown }).cause;
+  return new DeviceUnreachableError(cause instanceof Error ? errorMessage(cause) : errorMessage(error));
+}
+
+/** e.g. "http://h:1/a?b" → origin "http://h:1", path "/a?b"; the base URL is already an origin. */
+function splitUrl(url: string, baseUrl: string): { origin: string; path: string } {
+  if (url.startsWith(baseUrl) && url.charAt(baseUrl.length) === '/') return { origin: baseUrl, path: url.slice(baseUrl.length) };
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: parsed.pathname + parsed.search };
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  if (Number.isInteger(mib)) return `${mib} MiB`;
+  const kib = bytes / 1024;
+  return Number.isInteger(kib) ? `${kib} KiB` : `${bytes} bytes`;
+}
+
+/** Unref'd: a retry waiting for its turn must not keep a stopping process alive. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * One request on undici's dispatcher API: no stream, no AbortSignal, just the handler
+ * callbacks (the Readable and AbortSignal of `undici.request` cost about as much again as
+ * the request itself at thousands of polls per second). The body is collected up to the cap.
+ */
+class PendingExchange implements Dispatcher.DispatchHandler {
+  status = 0;
+  statusLine = '';
+  text = '';
+  timer: ReturnType<typeof setTimeout> | undefined;
+  readonly settled: Promise<void>;
+  private headers: Record<string, string | string[] | undefined> = {};
+  private flat: Record<string, string> | null = null;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private done = false;
+  private controller: Dispatcher.DispatchController | null = null;
+  private failure: Error | null = null;
+  private resolve!: () => void;
+  private reject!: (error: Error) => void;
+
+  constructor(private readonly cap: number) {
+    this.settled = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  /** Ends the exchange now; undici is told to drop the request as soon as it reaches it. */
+  abort(reason: Error): void {
+    if (this.done) return;
+    this.fail(reason);
+    this.controller?.abort(reason);
+  }
+
+  header(name: string): string | null {
+    return this.flatHeaders()[name] ?? null;
+  }
+
+  flatHeaders(): Record<string, string> {
+    this.flat ??= flattenHeaders(this.headers);
+    return this.flat;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    // Timed out or abandoned while still waiting for a connection.
+    if (this.done && this.failure) controller.abort(this.failure);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    statusMessage?: string,
+  ): void {
+    if (this.done) return;
+    this.status = statusCode;
+    this.statusLine = `${statusCode} ${statusMessage || STATUS_CODES[statusCode] || ''}`.trimEnd();
+    this.headers = headers;
+    const declared = headers['content-length'];
+    if (typeof declared === 'string' && Number(declared) > this.cap) this.abort(this.tooLarge());
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.done) return;
+    this.size += chunk.length;
+    if (this.size > this.cap) this.abort(this.tooLarge());
+    else this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.done) return;
+    this.done = true;
+    const chunks = this.chunks;
+    this.text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, this.size).toString('utf8');
+    this.chunks = [];
+    this.resolve();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  private fail(error: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.failure = error;
+    this.chunks = [];
+    this.reject(error);
+  }
+
+  private tooLarge(): DeviceProtocolError {
+    return new DeviceProtocolError(`response body larger than ${formatBytes(this.cap)}`);
+  }
+}

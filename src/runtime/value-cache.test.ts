@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { defineConnector } from '../sdk/index.js';
+import { LiveBus } from '../live/live-bus.js';
+import type { LiveMessage } from './views.js';
+import { ValueCache, type ValueWriter } from './value-cache.js';
+
+const definition = defineConnector({
+  id: 'cache-test',
+  name: 'Cache test',
+  vendor: 'Tally',
+  version: '1.0.0.0',
+  connection: { scheme: 'http', port: 80 },
+  params: [
+    { id: 'bitrate', name: 'Bitrate', type: 'number', unit: 'Mb/s', decimals: 1 },
+    { id: 'password', name: 'Password', type: 'string', secret: true, config: true },
+  ],
+  tables: [
+    {
+      id: 'outputs',
+      name: 'Outputs',
+      displayColumn: 'name',
+      columns: [
+        { id: 'name', name: 'Name', type: 'string' },
+        { id: 'status', name: 'Status', type: 'string' },
+      ],
+    },
+  ],
+  pages: [],
+  polls: [],
+  actions: [],
+});
+
+function setUp() {
+  const writes: string[] = [];
+  const writer: ValueWriter = {
+    queueParam: (p) => writes.push(`param ${p.paramId}=${String(p.value)}`),
+    queueRow: (r) => writes.push(`row ${r.key}`),
+    queueRowDelete: (_e, _t, key) => writes.push(`delete ${key}`),
+    queueEvent: () => undefined,
+  };
+  const bus = new LiveBus();
+  const messages: LiveMessage[] = [];
+  bus.subscribe((message) => messages.push(message));
+  const unknown: string[] = [];
+  const cache = new ValueCache('e1', definition, writer, bus, (kind, id) => unknown.push(`${kind} ${id}`));
+  return { cache, writes, messages, unknown };
+}
+
+const row = (key: string, status: string) => ({ key, cells: { name: `Out ${key}`, status } });
+
+describe('ValueCache', () => {
+  it('stores and pushes only what changed', () => {
+    const { cache, writes, messages } = setUp();
+    cache.setParams({ bitrate: 8 }, 1);
+    cache.setParams({ bitrate: 8 }, 2);
+    cache.setParams({ bitrate: 9.25 }, 3);
+    expect(writes).toEqual(['param bitrate=8', 'param bitrate=9.25']);
+    expect(messages).toHaveLength(2);
+    expect(cache.paramView('bitrate')).toMatchObject({ value: 9.25, display: '9.3 Mb/s', stale: false, updatedAt: 3 });
+  });
+
+  it('fills a table (vanished rows go) and upserts rows (others stay)', () => {
+    const { cache, writes, messages } = setUp();
+    cache.fillTable('outputs', [row('a', 'on'), row('b', 'on'), row('c', 'on')], 1);
+    writes.length = 0;
+    messages.length = 0;
+    cache.fillTable('outputs', [row('a', 'on'), row('c', 'off')], 2);
+    expect(writes).toEqual(['row c', 'delete b']);
+    expect(messages).toEqual([
+      {
+        type: 'rows',
+        elementId: 'e1',
+        tableId: 'outputs',
+        rows: [{ key: 'c', displayKey: 'Out c', cells: { name: 'Out c', status: 'off' }, stale: false, updatedAt: 2 }],
+        removed: ['b'],
+      },
+    ]);
+    cache.upsertRows('outputs', [row('d', 'on')], 3);
+    expect(cache.rows('outputs').map((r) => r.key)).toEqual(['a', 'c', 'd']);
+    cache.fillTable('outputs', [row('a', 'on'), row('c', 'off'), row('d', 'on')], 4);
+    expect(writes).toEqual(['row c', 'delete b', 'row d']);
+  });
+
+  it('shows loaded values as stale until reported again, and everything stale in timeout', () => {
+    const { cache, writes } = setUp();
+    cache.load(
+      [{ elementId: 'e1', paramId: 'bitrate', value: 7, updatedAt: 1 }],
+      [{ elementId: 'e1', tableId: 'outputs', key: 'a', displayKey: 'Out a', cells: { name: 'Out a', status: 'on' }, updatedAt: 1 }],
+    );
+    expect(cache.paramView('bitrate')?.stale).toBe(true);
+    expect(cache.tableView('outputs')?.rows[0].stale).toBe(true);
+    cache.setParams({ bitrate: 7 }, 5);
+    cache.fillTable('outputs', [row('a', 'on')], 5);
+    expect(writes).toEqual([]);
+    expect(cache.paramView('bitrate')?.stale).toBe(false);
+    expect(cache.tableView('outputs')?.rows[0].stale).toBe(false);
+    cache.setTimedOut(true);
+    expect(cache.paramView('bitrate')?.stale).toBe(true);
+    expect(cache.tableView('outputs')?.rows[0].stale).toBe(true);
+  });
+
+  it('never shows or stores a secret, and ignores what the connector does not declare', () => {
+    const { cache, writes, unknown } = setUp();
+    cache.setConfigured({ password: 'hunter22' }, 1, true);
+    expect(cache.value('password')).toBe('hunter22');
+    expect(cache.paramView('password')).toMatchObject({ value: null, isSet: true, display: '••••••' });
+    cache.setParams({ password: 'x', nope: 1 }, 2);
+    cache.fillTable('ghost', [], 2);
+    expect(writes).toEqual([]);
+    expect(unknown).toEqual(['parameter password', 'parameter nope', 'table ghost']);
+    expect(cache.rows('outputs')).toEqual([]);
+  });
+});

@@ -1,0 +1,281 @@
+/**
+ * An element's current parameter values and table rows, in memory. Connectors report
+ * everything on every poll; only what CHANGED goes to the store (through the batching
+ * writer) and out on the live bus. A value is `fresh` once polled since start; values
+ * loaded from the store, and every value while the element is in timeout, show as stale.
+ */
+import type { ConnectorDefinition, ParamDef, Row, TableDef, Value } from '../sdk/index.js';
+import type { StoredParam, StoredRow } from '../store/types.js';
+import type { LiveBus } from '../live/live-bus.js';
+import type { BatchingWriter } from '../store/batching-writer.js';
+import type { ParamView, RowView, TableView } from './views.js';
+import { displayValue } from './value-rules.js';
+import { MASK } from './secret-masker.js';
+
+/** What the cache writes to: the store's batching writer. */
+export type ValueWriter = Pick<BatchingWriter, 'queueParam' | 'queueRow' | 'queueRowDelete' | 'queueEvent'>;
+
+export interface ParamState {
+  readonly def: ParamDef;
+  value: Value;
+  updatedAt: number | null;
+  fresh: boolean;
+}
+
+export interface RowState extends Row {
+  displayKey: string;
+  updatedAt: number;
+  fresh: boolean;
+  /** Fill generation that last reported this row (vanished rows are those not reached). */
+  seen: number;
+}
+
+interface TableState {
+  readonly def: TableDef;
+  readonly rows: Map<string, RowState>;
+  generation: number;
+}
+
+/**
+ * Kept parameters hold configuration or what an operator set: they are never polled, so
+ * they are never stale for want of a poll.
+ */
+export function isKept(def: ParamDef): boolean {
+  return Boolean(def.config || def.secret || (def.writable && !def.onSet));
+}
+
+/** An operator may set it: writable, secret (write-only) or configuration. */
+export function isSettable(def: ParamDef): boolean {
+  return Boolean(def.writable || def.secret || def.config);
+}
+
+export interface UnknownReport {
+  (kind: 'parameter' | 'table', id: string): void;
+}
+
+export class ValueCache {
+  private readonly params = new Map<string, ParamState>();
+  private readonly tables = new Map<string, TableState>();
+  private timedOut = false;
+  // Reused across reports: a poll that changes nothing allocates nothing here.
+  private readonly changedParams: ParamState[] = [];
+
+  constructor(
+    private readonly elementId: string,
+    definition: ConnectorDefinition,
+    private readonly writer: ValueWriter,
+    private readonly bus: LiveBus,
+    private readonly onUnknown: UnknownReport,
+  ) {
+    for (const def of definition.params) {
+      this.params.set(def.id, { def, value: def.default ?? null, updatedAt: null, fresh: isKept(def) });
+    }
+    for (const def of definition.tables) this.tables.set(def.id, { def, rows: new Map(), generation: 0 });
+  }
+
+  /** Last values from the store: shown, but stale until polled afresh. */
+  load(params: StoredParam[], rows: StoredRow[]): void {
+    for (const stored of params) {
+      const state = this.params.get(stored.paramId);
+      if (!state || state.def.secret || state.def.config) continue;
+      state.value = stored.value;
+      state.updatedAt = stored.updatedAt;
+      state.fresh = isKept(state.def);
+    }
+    for (const stored of rows) {
+      const table = this.tables.get(stored.tableId);
+      if (!table) continue;
+      table.rows.set(stored.key, {
+        key: stored.key,
+        cells: stored.cells,
+        displayKey: stored.displayKey,
+        updatedAt: stored.updatedAt,
+        fresh: false,
+        seen: 0,
+      });
+    }
+  }
+
+  /** In timeout every value shows as stale; leaving it shows them live again. Publishes all. */
+  setTimedOut(timedOut: boolean): void {
+    if (this.timedOut === timedOut) return;
+    this.timedOut = timedOut;
+    this.publishAll();
+  }
+
+  value(paramId: string): Value {
+    return this.params.get(paramId)?.value ?? null;
+  }
+
+  /**
+   * Sets configuration values (secrets, config) without storing: the element record holds
+   * them. Not published while the element is being built (nobody knows it yet).
+   */
+  setConfigured(values: Record<string, Value>, now: number, publish: boolean): void {
+    for (const id in values) {
+      const state = this.params.get(id);
+      if (!state) continue;
+      if (state.value !== values[id] || !state.fresh) {
+        state.value = values[id];
+        state.updatedAt = now;
+        state.fresh = true;
+        if (publish) this.changedParams.push(state);
+      }
+    }
+    this.publishParams();
+  }
+
+  /** Reports values (from a connector or an operator's set); stores and pushes the changes. */
+  setParams(values: Record<string, Value>, now: number): void {
+    for (const id in values) {
+      const state = this.params.get(id);
+      if (!state || state.def.secret) {
+        this.onUnknown('parameter', id);
+        continue;
+      }
+      const value = values[id] ?? null;
+      const changed = state.value !== value;
+      if (changed) {
+        state.value = value;
+        state.updatedAt = now;
+        if (!state.def.config) this.writer.queueParam({ elementId: this.elementId, paramId: id, value, updatedAt: now });
+      }
+      if (changed || !state.fresh) {
+        state.fresh = true;
+        this.changedParams.push(state);
+      }
+    }
+    this.publishParams();
+  }
+
+  /** Copies: a connector changing what it got must not change what the cache compares against. */
+  rows(tableId: string): Row[] {
+    const table = this.tables.get(tableId);
+    if (!table) return [];
+    const rows: Row[] = [];
+    for (const row of table.rows.values()) rows.push({ key: row.key, cells: { ...row.cells } });
+    return rows;
+  }
+
+  row(tableId: string, key: string): Row | undefined {
+    const row = this.tables.get(tableId)?.rows.get(key);
+    return row && { key: row.key, cells: { ...row.cells } };
+  }
+
+  /** Replaces a table's rows: the ones not given are removed. */
+  fillTable(tableId: string, rows: Row[], now: number): void {
+    this.report(tableId, rows, now, true);
+  }
+
+  upsertRows(tableId: string, rows: Row[], now: number): void {
+    this.report(tableId, rows, now, false);
+  }
+
+  paramView(paramId: string): ParamView | undefined {
+    const state = this.params.get(paramId);
+    return state && this.viewOf(state);
+  }
+
+  paramViews(): ParamView[] {
+    const views: ParamView[] = [];
+    for (const state of this.params.values()) views.push(this.viewOf(state));
+    return views;
+  }
+
+  tableView(tableId: string): TableView | undefined {
+    const table = this.tables.get(tableId);
+    if (!table) return undefined;
+    const rows: RowView[] = [];
+    for (const row of table.rows.values()) rows.push(this.rowView(row));
+    const { id, name, displayColumn, columns } = table.def;
+    return { id, name, displayColumn, columns, rows };
+  }
+
+  private report(tableId: string, rows: Row[], now: number, replace: boolean): void {
+    const table = this.tables.get(tableId);
+    if (!table) {
+      this.onUnknown('table', tableId);
+      return;
+    }
+    const generation = ++table.generation;
+    let changed: RowView[] | null = null;
+    for (const row of rows) {
+      const current = table.rows.get(row.key);
+      const displayKey = String(row.cells[table.def.displayColumn] ?? row.key);
+      if (current && sameCells(current.cells, row.cells) && current.displayKey === displayKey) {
+        current.seen = generation;
+        if (!current.fresh) {
+          current.fresh = true;
+          (changed ??= []).push(this.rowView(current));
+        }
+        continue;
+      }
+      const state: RowState = { key: row.key, cells: { ...row.cells }, displayKey, updatedAt: now, fresh: true, seen: generation };
+      table.rows.set(row.key, state);
+      this.writer.queueRow({ elementId: this.elementId, tableId, key: row.key, displayKey, cells: state.cells, updatedAt: now });
+      (changed ??= []).push(this.rowView(state));
+    }
+    let removed: string[] | null = null;
+    if (replace) {
+      for (const [key, state] of table.rows) {
+        if (state.seen === generation) continue;
+        table.rows.delete(key);
+        this.writer.queueRowDelete(this.elementId, tableId, key);
+        (removed ??= []).push(key);
+      }
+    }
+    if (changed || removed) {
+      this.bus.publish({ type: 'rows', elementId: this.elementId, tableId, rows: changed ?? [], removed: removed ?? [] });
+    }
+  }
+
+  private publishParams(): void {
+    if (this.changedParams.length === 0) return;
+    const params = this.changedParams.map((state) => this.viewOf(state));
+    this.changedParams.length = 0;
+    this.bus.publish({ type: 'params', elementId: this.elementId, params });
+  }
+
+  private publishAll(): void {
+    this.bus.publish({ type: 'params', elementId: this.elementId, params: this.paramViews() });
+    for (const table of this.tables.values()) {
+      if (table.rows.size === 0) continue;
+      const rows: RowView[] = [];
+      for (const row of table.rows.values()) rows.push(this.rowView(row));
+      this.bus.publish({ type: 'rows', elementId: this.elementId, tableId: table.def.id, rows, removed: [] });
+    }
+  }
+
+  private viewOf(state: ParamState): ParamView {
+    const def = state.def;
+    const secret = Boolean(def.secret);
+    const isSet = state.value !== null && state.value !== '';
+    return {
+      id: def.id,
+      name: def.name,
+      type: def.type,
+      value: secret ? null : state.value,
+      display: secret ? (isSet ? MASK : '') : displayValue(def, state.value),
+      unit: def.unit ?? null,
+      writable: isSettable(def),
+      secret,
+      isSet,
+      stale: this.timedOut || !state.fresh,
+      updatedAt: state.updatedAt,
+    };
+  }
+
+  private rowView(row: RowState): RowView {
+    return { key: row.key, displayKey: row.displayKey, cells: row.cells, stale: this.timedOut || !row.fresh, updatedAt: row.updatedAt };
+  }
+}
+
+function sameCells(current: Record<string, Value>, next: Record<string, Value>): boolean {
+  let count = 0;
+  for (const column in next) {
+    if (current[column] !== next[column]) return false;
+    count++;
+  }
+  for (const _column in current) count--;
+  return count === 0;
+}
