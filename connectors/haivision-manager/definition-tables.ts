@@ -73,8 +73,8 @@ const OUTPUT_COMMON: ColumnDef[] = [
 
 /** Columns the actions read: the source input's key and the kind of output. */
 const OUTPUT_ROUTING: ColumnDef[] = [
-  { id: 'sourceInput', name: 'Source Input', type: 'string', description: 'Key of the inputs row feeding this output.' },
-  { id: 'outputType', name: 'Output Type', type: 'string', description: 'sdi, ip or ndi.' },
+  { id: 'sourceInput', name: 'Source Input', type: 'string', description: 'Key of the inputs row feeding this output.', hidden: true },
+  { id: 'outputType', name: 'Output Type', type: 'string', description: 'sdi, ip or ndi.', hidden: true },
 ];
 
 export const TABLES: TableDef[] = [

@@ -80,7 +80,13 @@ export interface ParamDef extends ValueShape {
 }
 
 /** A column of a table: a value shape, indexed by row. */
-export type ColumnDef = ValueShape;
+export interface ColumnDef extends ValueShape {
+  /**
+   * Kept and served by the API, but not shown in the operator's table: columns that exist for
+   * the connector's own actions (which input feeds an output, which kind of output it is).
+   */
+  hidden?: boolean;
+}
 
 /** A table: rows keyed by a unique string, named by their display key. */
 export interface TableDef {
