@@ -46,7 +46,7 @@ import { coerceValue, displayValue } from './value-rules.js';
 
 export const DEFAULT_CONCURRENCY = 64;
 export const DEFAULT_ACTION_TIMEOUT = 15_000;
-export const DEFAULT_POLL_SPREAD = 0.5;
+export const DEFAULT_POLL_SPREAD = 0.9;
 
 export interface ElementManagerOptions {
   registry: ConnectorRegistry;
@@ -61,7 +61,7 @@ export interface ElementManagerOptions {
   /** Time source (tests); Date.now by default. */
   clock?: Clock;
   /**
-   * Up to this fraction of an interval (0..1, default 0.5) the round after an all-at-once
+   * Up to this fraction of an interval (0..0.9, default 0.9) the round after an all-at-once
    * poll may come early, at random, so elements started together spread their load.
    */
   pollSpread?: number;

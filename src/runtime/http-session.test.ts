@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
 import { DeviceHttpError, DeviceProtocolError } from '../sdk/index.js';
 import { DeviceUnreachableError } from './device-failure.js';
+import { HttpDispatchers } from './http-dispatchers.js';
 import { ElementHttpSession, parseRetryAfter } from './http-session.js';
 import { proxyFor } from './proxy-decision.js';
 import { MASK } from './secret-masker.js';
@@ -227,5 +228,43 @@ describe('StreamViewer', () => {
     });
     viewer.masker.setParamSecrets(['new-secret-2']);
     expect(JSON.stringify(viewer.entries())).not.toContain('old-secret-1');
+  });
+});
+
+describe('HttpDispatchers', () => {
+  it('sends requests through the system proxy, except for ByPassProxy elements', async () => {
+    const tunnels: string[] = [];
+    const proxy = createServer();
+    proxy.on('connect', (request: IncomingMessage, client: Socket) => {
+      tunnels.push(request.url ?? '');
+      const [host, port] = (request.url ?? '').split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const dispatchers = new HttpDispatchers({ HTTP_PROXY: proxyUrl });
+    handler = (_request, response) => response.end('{"via":"device"}');
+    try {
+      const through = (deviceAddress: string) =>
+        new ElementHttpSession(
+          { baseUrl, dispatcher: dispatchers.forTarget(new URL(baseUrl), deviceAddress, false), requestTimeout: 2_000, retries: 0 },
+          new StreamViewer(),
+        );
+      expect((await through('').get('/a')).json()).toEqual({ via: 'device' });
+      expect(tunnels).toEqual([new URL(baseUrl).host]);
+      expect((await through('ByPassProxy').get('/b')).json()).toEqual({ via: 'device' });
+      expect(tunnels).toHaveLength(1);
+      expect(hits.map((hit) => hit.url)).toEqual(['/a', '/b']);
+    } finally {
+      await dispatchers.close();
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });

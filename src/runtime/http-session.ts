@@ -61,6 +61,7 @@ class DeviceAnswer implements HttpResponse {
 }
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
+const NO_OPTIONS: RequestOptions = Object.freeze({});
 
 export class ElementHttpSession implements HttpSession {
   lastStatus: string | null = null;
@@ -94,19 +95,27 @@ export class ElementHttpSession implements HttpSession {
     this.viewer.maskSecret(secret);
   }
 
-  get(path: string, options: Omit<RequestOptions, 'method'> = {}): Promise<HttpResponse> {
-    return this.request(path, { ...options, method: 'GET' });
+  get(path: string, options: Omit<RequestOptions, 'method'> = NO_OPTIONS): Promise<HttpResponse> {
+    return this.send('GET', path, options, options.body);
   }
 
-  post(path: string, body?: unknown, options: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<HttpResponse> {
-    return this.request(path, { ...options, method: 'POST', body });
+  post(path: string, body?: unknown, options: Omit<RequestOptions, 'method' | 'body'> = NO_OPTIONS): Promise<HttpResponse> {
+    return this.send('POST', path, options, body);
   }
 
-  async request(path: string, options: RequestOptions = {}): Promise<HttpResponse> {
-    const method = options.method ?? 'GET';
+  request(path: string, options: RequestOptions = NO_OPTIONS): Promise<HttpResponse> {
+    return this.send(options.method ?? 'GET', path, options, options.body);
+  }
+
+  private async send(
+    method: NonNullable<RequestOptions['method']>,
+    path: string,
+    options: Omit<RequestOptions, 'method' | 'body'>,
+    payload: unknown,
+  ): Promise<HttpResponse> {
     const url = this.url(path, options.query);
     const headers = { ...options.headers };
-    const body = encodeBody(options.body, headers);
+    const body = encodeBody(payload, headers);
     const attempts = (options.retry ?? method === 'GET') ? this.settings.retries + 1 : 1;
     const timeout = options.timeout ?? this.settings.requestTimeout;
     const accept = options.accept ?? isSuccess;
