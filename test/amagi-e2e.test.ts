@@ -159,6 +159,13 @@ describe('Amagi CLOUDPORT through Tally', () => {
     expect((await row('acme_kids_002')).cells.playerStatus).toBe('running');
   });
 
+  it('clears the switchover target with an empty value, so the standby is the target again', async () => {
+    await setParam('switchoverTarget', 'acme_kids_002');
+    expect(await param('switchoverTarget')).toBe('acme_kids_002');
+    await setParam('switchoverTarget', '');
+    expect(await param('switchoverTarget')).toBeNull();
+  });
+
   it('refuses Switchover and Fix without a feed', async () => {
     await setParam('switchoverFeed', null);
     for (const actionId of ['switchover', 'fix']) {

@@ -11,6 +11,9 @@ export const USAGE = `usage:
   tally start [--host 127.0.0.1] [--port 8080] [--data-dir ./data]
   tally demo  [--host 127.0.0.1] [--port 8080] [--data-dir ./data]
   tally sim <connector-id> [--host 127.0.0.1] [--port N] [--tls] [--seed N] [--option value …]
+    tally sim haivision-manager [--port 8893] [--api-key KEY] [--tls] [--inputs N] [--sdi N] [--ndi N] [--ip N]
+    tally sim amagi-cloudport [--port 8443] [--username U] [--password P] [--http] [--token-ttl S] [--switchover-ms MS]
+      (HTTPS by default; --http serves plain HTTP)
   tally user add <username> --role viewer|operator|admin [--password P]
   tally user passwd <username> [--password P]
   tally user remove <username>

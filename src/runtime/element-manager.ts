@@ -279,7 +279,9 @@ export class ElementManager implements ElementService {
     if (!def) throw notFound('parameter', paramId, 'paramId');
     if (!isSettable(def)) throw new TallyError('REFUSED', `parameter ${def.name} is read-only`, 'paramId');
     const configuration = Boolean(def.config || def.secret);
-    const coerced = def.secret ? checkSecret(def, value, 'value') : coerceValue(def, value, 'value');
+    const given = def.secret ? checkSecret(def, value, 'value') : coerceValue(def, value, 'value');
+    // An empty choice is no choice: the operator clears it (e.g. "switch over to the standby").
+    const coerced = def.choices && given === '' ? null : given;
     if (def.choices && coerced !== null && !choiceValues(def.choices, supervisor.values).includes(coerced)) {
       throw new TallyError('REFUSED', `${def.name} "${String(coerced)}" is not one of the available choices`, 'value');
     }
