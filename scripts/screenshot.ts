@@ -1,15 +1,18 @@
 /**
- * Makes docs/element-card-outputs.png for the README: the element card of a Haivision
- * Manager element on its Outputs page, against the simulator, with the SDI context menu open.
+ * Makes the README's screenshots against the simulators: docs/element-card-outputs.png (the
+ * element card of a Haivision Manager element on its Outputs page, with the SDI context menu
+ * open) and docs/alarm-console.png (the alarm console with faults injected through /_sim/).
  * Run with `npx tsx scripts/screenshot.ts`.
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../test/browser/chromium.js';
 import { bodyRows, grid, gridRow, openCard, signInWithToken } from '../test/browser/operator-page.js';
+import { faultSdiOutput } from '../test/browser/simulator-control.js';
 import { elementFor, startTallyStack } from '../test/browser/tally-stack.js';
 
 const OUTPUT = fileURLToPath(new URL('../docs/element-card-outputs.png', import.meta.url));
+const ALARMS_OUTPUT = fileURLToPath(new URL('../docs/alarm-console.png', import.meta.url));
 
 async function main(): Promise<void> {
   const stack = await startTallyStack({ seed: 7 });
@@ -32,16 +35,31 @@ async function main(): Promise<void> {
     mkdirSync(fileURLToPath(new URL('../docs/', import.meta.url)), { recursive: true });
     await page.screenshot({ path: OUTPUT });
     console.log(`wrote ${OUTPUT}`);
+
+    await faultSdiOutput(stack.haivision, 3);
+    await faultSdiOutput(stack.haivision, 4, 4);
+    await stack.api('POST', '/api/elements', {
+      name: 'Encoder Marseille',
+      connector: 'haivision-manager',
+      connection: { host: '127.0.0.1', port: 9, elementTimeout: 1_000, requestTimeout: 500, retries: 0 },
+      params: { apiKey: 'unused' },
+    });
+    await page.goto(`${stack.tally.url}/#/alarms`);
+    const alarms = grid(page, 'Active alarms');
+    await waitUntil(async () => (await bodyRows(alarms).count()) >= 3, 'the alarms did not show in time');
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: ALARMS_OUTPUT });
+    console.log(`wrote ${ALARMS_OUTPUT}`);
   } finally {
     await browser.close();
     await stack.close();
   }
 }
 
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+async function waitUntil(condition: () => Promise<boolean>, failure = 'the Outputs page did not fill in time', timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('the Outputs page did not fill in time');
+    if (Date.now() > deadline) throw new Error(failure);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

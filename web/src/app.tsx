@@ -95,10 +95,10 @@ function RouteView({ route, user }: { route: Route; user: SessionInfo }) {
     case 'new-element':
       return <NewElementView />;
     case 'element':
-      return <ElementCardView key={route.elementId} elementId={route.elementId} pageId={route.pageId} user={user} />;
+      return <ElementCardView key={route.elementId} elementId={route.elementId} pageId={route.pageId} rest={route.rest} user={user} />;
     case 'other': {
       const entry = NAV_ENTRIES.find((candidate) => candidate.segment === route.path[0]);
-      if (entry && hasRole(user.role, entry.minRole)) return <>{entry.render(route.path.slice(1))}</>;
+      if (entry && hasRole(user.role, entry.minRole)) return <>{entry.render(route.path.slice(1), user)}</>;
       return (
         <section class="panel empty-state">
           <h1>Nothing here</h1>

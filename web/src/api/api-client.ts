@@ -4,7 +4,9 @@
  */
 import { ApiError } from './api-error.js';
 import type {
+  AlarmChange,
   AlarmInfo,
+  AlarmTemplateInfo,
   ConnectorInfo,
   ElementView,
   OperatorState,
@@ -12,6 +14,8 @@ import type {
   SessionInfo,
   StreamEntry,
   TableView,
+  TrendSeries,
+  TrendWindow,
   Value,
 } from './types.js';
 
@@ -20,6 +24,14 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface ActionResult {
   ok: boolean;
   message: string;
+}
+
+export interface TrendQuery {
+  /** Row key, for a table column (`<tableId>.<columnId>`). */
+  row?: string;
+  from: number;
+  to: number;
+  window: TrendWindow;
 }
 
 export interface CreateElementBody {
@@ -135,6 +147,41 @@ export class ApiClient {
       if (error instanceof ApiError && error.status === 404) return null;
       throw error;
     }
+  }
+  /** Active alarms, or with `all` the history too (newest first, at most 1000). */
+  async alarms(state: 'active' | 'all'): Promise<AlarmInfo[]> {
+    return unwrapList(await this.request<unknown>('GET', `/api/alarms?state=${state}`), 'alarms');
+  }
+
+  async alarmHistory(alarmId: number): Promise<AlarmChange[]> {
+    return unwrapList(await this.request<unknown>('GET', `/api/alarms/${alarmId}/history`), 'changes');
+  }
+
+  acknowledgeAlarm(alarmId: number, comment: string): Promise<AlarmInfo> {
+    return this.request('POST', `/api/alarms/${alarmId}/ack`, comment.trim() ? { comment: comment.trim() } : {});
+  }
+
+  alarmTemplate(id: string): Promise<AlarmTemplateInfo> {
+    return this.request('GET', `/api/elements/${enc(id)}/alarm-template`);
+  }
+
+  setAlarmTemplate(id: string, rules: unknown[]): Promise<AlarmTemplateInfo> {
+    return this.request('PUT', `/api/elements/${enc(id)}/alarm-template`, { rules });
+  }
+
+  resetAlarmTemplate(id: string): Promise<AlarmTemplateInfo> {
+    return this.request('DELETE', `/api/elements/${enc(id)}/alarm-template`);
+  }
+
+  /** Trended parameter ids, and `<tableId>.<columnId>` for trended columns. */
+  async trended(id: string): Promise<string[]> {
+    return unwrapList(await this.request<unknown>('GET', `/api/elements/${enc(id)}/trends`), 'trended');
+  }
+
+  trend(id: string, paramId: string, query: TrendQuery): Promise<TrendSeries> {
+    const search = new URLSearchParams({ from: String(query.from), to: String(query.to), window: query.window });
+    if (query.row !== undefined) search.set('row', query.row);
+    return this.request('GET', `/api/elements/${enc(id)}/trends/${enc(paramId)}?${search}`);
   }
 }
 

@@ -12,6 +12,7 @@ import { formatAge } from '../logic/format.js';
 import { hasRole } from '../logic/roles.js';
 import { notify } from '../state/notices.js';
 import { ToneText } from './badges.js';
+import { TrendLink } from './trend-link.js';
 import { ValueInput } from './value-input.js';
 
 interface ParamRowProps {
@@ -130,6 +131,7 @@ export function ParamRow({ elementId, definition, view, tableRows, user }: Param
               stale
             </span>
           )}
+          {definition?.trend && !view.secret && <TrendLink elementId={elementId} target={{ paramId: view.id }} name={name} />}
         </div>
       )}
       <div class="param-controls">

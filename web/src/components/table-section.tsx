@@ -10,23 +10,26 @@ import { filterRows, nextSortOrder, sortRows, type SortOrder, type TableColumn }
 import type { LiveTable } from '../state/use-element-card.js';
 import { CellValue } from './cell-value.js';
 import { ContextMenu } from './context-menu.js';
+import { TrendLink } from './trend-link.js';
 import type { ActionRunner } from './use-action-runner.js';
 import { VirtualGrid, type GridColumn } from './virtual-grid.js';
 
 interface TableSectionProps {
+  elementId: string;
   table: LiveTable;
   actions: ActionInfo[];
   runner: ActionRunner;
   user: SessionInfo;
 }
 
-export function TableSection({ table, actions, runner, user }: TableSectionProps) {
+export function TableSection({ elementId, table, actions, runner, user }: TableSectionProps) {
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<SortOrder | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [menu, setMenu] = useState<{ x: number; y: number; keys: Set<string> } | null>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
-  const columns = table.meta.columns as TableColumn[];
+  // Hidden columns serve the connector's own actions (choice lists, defaults), not the operator.
+  const columns = useMemo(() => (table.meta.columns as TableColumn[]).filter((column) => !column.hidden), [table.meta.columns]);
 
   const rows = useMemo(
     () => sortRows(filterRows([...table.rows.values()], columns, filter), columns, sort),
@@ -41,7 +44,14 @@ export function TableSection({ table, actions, runner, user }: TableSectionProps
     width: columnWidth(column, column.id === table.meta.displayColumn),
     sortable: true,
     align: column.type === 'number' ? 'end' : undefined,
-    render: (row) => <CellValue shape={column} value={row.cells[column.id] ?? null} />,
+    render: column.trend
+      ? (row) => (
+          <span class="cell-trended">
+            <CellValue shape={column} value={row.cells[column.id] ?? null} />
+            <TrendLink elementId={elementId} target={{ paramId: `${table.meta.id}.${column.id}`, row: row.key }} name={`${row.displayKey} ${column.name}`} inGrid />
+          </span>
+        )
+      : (row) => <CellValue shape={column} value={row.cells[column.id] ?? null} />,
   }));
 
   const openMenu = (x: number, y: number, keys: Set<string>) => {

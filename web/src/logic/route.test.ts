@@ -7,6 +7,9 @@ describe('routes', () => {
     expect(parseRoute(routeHash(route))).toEqual(route);
     expect(parseRoute('')).toEqual({ view: 'elements' });
     expect(parseRoute('#/elements/new')).toEqual({ view: 'new-element' });
+    const trend = { view: 'element' as const, elementId: 'e1', pageId: 'trends', rest: ['inputs.rxBitrate', 'row/1 a'] };
+    expect(parseRoute(routeHash(trend))).toEqual(trend);
+    expect(routeHash({ view: 'element', elementId: 'e1' })).toBe('#/elements/e1');
     expect(parseRoute('#/alarms/history')).toEqual({ view: 'other', path: ['alarms', 'history'] });
   });
 });

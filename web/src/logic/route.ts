@@ -5,14 +5,17 @@
 export type Route =
   | { view: 'elements' }
   | { view: 'new-element' }
-  | { view: 'element'; elementId: string; pageId?: string }
+  /** `rest` is what a card tab keeps in the route after its id (e.g. the trend shown). */
+  | { view: 'element'; elementId: string; pageId?: string; rest?: string[] }
   | { view: 'other'; path: string[] };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (path.length === 0 || (path[0] === 'elements' && path.length === 1)) return { view: 'elements' };
   if (path[0] === 'elements' && path[1] === 'new' && path.length === 2) return { view: 'new-element' };
-  if (path[0] === 'elements') return { view: 'element', elementId: path[1], ...(path[2] ? { pageId: path[2] } : {}) };
+  if (path[0] === 'elements') {
+    return { view: 'element', elementId: path[1], ...(path[2] ? { pageId: path[2] } : {}), ...(path.length > 3 ? { rest: path.slice(3) } : {}) };
+  }
   return { view: 'other', path };
 }
 
@@ -23,7 +26,9 @@ export function routeHash(route: Route): string {
     case 'new-element':
       return '#/elements/new';
     case 'element':
-      return `#/elements/${encodeURIComponent(route.elementId)}${route.pageId ? '/' + encodeURIComponent(route.pageId) : ''}`;
+      return ['#', 'elements', route.elementId, ...(route.pageId ? [route.pageId, ...(route.rest ?? [])] : [])]
+        .map((part, index) => (index === 0 ? part : encodeURIComponent(part)))
+        .join('/');
     case 'other':
       return '#/' + route.path.map(encodeURIComponent).join('/');
   }

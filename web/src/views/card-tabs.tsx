@@ -5,7 +5,10 @@
  */
 import type { ComponentChild } from 'preact';
 import type { ConnectorInfo, ElementView, Role, SessionInfo } from '../api/types.js';
+import { TRENDS_TAB } from '../logic/trend-target.js';
 import type { CardData } from '../state/use-element-card.js';
+import { AlarmTemplateTab } from './alarm-template-tab.js';
+import { TrendsTab } from './trends-tab.js';
 
 export interface CardTabContext {
   element: ElementView;
@@ -13,6 +16,8 @@ export interface CardTabContext {
   /** The card's live parameters and tables. */
   card: CardData;
   user: SessionInfo;
+  /** The route after the tab id: `#/elements/<id>/<tab>/…`. */
+  path: string[];
 }
 
 export interface CardTab {
@@ -23,4 +28,7 @@ export interface CardTab {
   render: (context: CardTabContext) => ComponentChild;
 }
 
-export const CARD_TABS: CardTab[] = [];
+export const CARD_TABS: CardTab[] = [
+  { id: TRENDS_TAB, name: 'Trends', minRole: 'viewer', render: (context) => <TrendsTab {...context} /> },
+  { id: 'alarm-template', name: 'Alarm template', minRole: 'viewer', render: (context) => <AlarmTemplateTab {...context} /> },
+];

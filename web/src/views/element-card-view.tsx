@@ -27,10 +27,12 @@ const STREAM_TAB = 'stream-viewer';
 interface ElementCardViewProps {
   elementId: string;
   pageId?: string;
+  /** What the active tab keeps in the route after its id. */
+  rest?: string[];
   user: SessionInfo;
 }
 
-export function ElementCardView({ elementId, pageId, user }: ElementCardViewProps) {
+export function ElementCardView({ elementId, pageId, rest, user }: ElementCardViewProps) {
   const card = useElementCard(elementId);
   const tableRows = (tableId: string) => [...(card.tables.get(tableId)?.rows.values() ?? [])];
   const runner = useActionRunner(elementId, tableRows);
@@ -76,7 +78,7 @@ export function ElementCardView({ elementId, pageId, user }: ElementCardViewProp
         {activeId === STREAM_TAB ? (
           <StreamViewer elementId={elementId} />
         ) : activeExtra ? (
-          activeExtra.render({ element, connector, card, user })
+          activeExtra.render({ element, connector, card, user, path: rest ?? [] })
         ) : activePage?.webInterface ? (
           <WebInterfacePage element={element} />
         ) : activePage ? (
@@ -273,6 +275,7 @@ function PageContent({ page, card, runner, user, tableRows }: PageContentProps) 
         return (
           <TableSection
             key={block.id}
+            elementId={element.id}
             table={table}
             actions={connector.actions.filter((action) => action.table === block.id || action.moreTables?.includes(block.id))}
             runner={runner}

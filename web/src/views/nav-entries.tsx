@@ -4,7 +4,8 @@
  * the navigation and the router pick it up. Nothing is listed that does not work.
  */
 import type { ComponentChild } from 'preact';
-import type { Role } from '../api/types.js';
+import type { Role, SessionInfo } from '../api/types.js';
+import { AlarmConsoleView } from './alarm-console-view.js';
 
 export interface NavEntry {
   /** First segment of the hash route: `#/<segment>/…`. */
@@ -13,7 +14,9 @@ export interface NavEntry {
   /** Lowest role that sees the entry. */
   minRole: Role;
   /** Renders the view; `path` is the rest of the route after the segment. */
-  render: (path: string[]) => ComponentChild;
+  render: (path: string[], user: SessionInfo) => ComponentChild;
 }
 
-export const NAV_ENTRIES: NavEntry[] = [];
+export const NAV_ENTRIES: NavEntry[] = [
+  { segment: 'alarms', label: 'Alarms', minRole: 'viewer', render: (path, user) => <AlarmConsoleView path={path} user={user} /> },
+];
