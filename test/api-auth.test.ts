@@ -1,6 +1,7 @@
 /** Every route × every role: 401 without credentials, 403 below the route's role, through above it. */
 import type { FastifyPluginAsync, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { monitoringExtension } from '../src/alarms/monitoring-extension.js';
 import type { Role } from '../src/sdk/index.js';
 import { startTestTally, type TestTally } from './api-support.js';
 
@@ -42,6 +43,21 @@ const ROUTES: RouteCase[] = [
   { level: 'admin', request: () => ({ method: 'GET', url: '/api/users/viewer/tokens' }) },
   { level: 'admin', request: () => ({ method: 'POST', url: '/api/users/nobody/tokens', payload: { name: 'n' } }) },
   { level: 'admin', request: () => ({ method: 'DELETE', url: '/api/users/viewer/tokens/tok_none' }) },
+  // Monitoring: alarms, alarm templates, webhooks, trends, metrics.
+  { level: 'viewer', request: () => ({ method: 'GET', url: '/api/alarms' }) },
+  { level: 'viewer', request: () => ({ method: 'GET', url: '/api/alarms/summary' }) },
+  { level: 'viewer', request: () => ({ method: 'GET', url: '/api/alarms/1' }) },
+  { level: 'viewer', request: () => ({ method: 'GET', url: '/api/alarms/1/history' }) },
+  { level: 'operator', request: () => ({ method: 'POST', url: '/api/alarms/1/ack', payload: { comment: 'seen' } }) },
+  { level: 'viewer', request: (ids) => ({ method: 'GET', url: `${E(ids)}/alarm-template` }) },
+  { level: 'admin', request: (ids) => ({ method: 'PUT', url: `${E(ids)}/alarm-template`, payload: { rules: [] } }) },
+  { level: 'admin', request: (ids) => ({ method: 'DELETE', url: `${E(ids)}/alarm-template` }) },
+  { level: 'admin', request: () => ({ method: 'GET', url: '/api/notifications/webhooks' }) },
+  { level: 'admin', request: () => ({ method: 'POST', url: '/api/notifications/webhooks', payload: { url: 'http://127.0.0.1:9/hook' } }) },
+  { level: 'admin', request: () => ({ method: 'DELETE', url: '/api/notifications/webhooks/999' }) },
+  { level: 'viewer', request: (ids) => ({ method: 'GET', url: `${E(ids)}/trends` }) },
+  { level: 'viewer', request: (ids) => ({ method: 'GET', url: `${E(ids)}/trends/temperature` }) },
+  { level: 'viewer', request: () => ({ method: 'GET', url: '/metrics' }) },
 ];
 
 const RANK: Record<Level, number> = { public: 0, viewer: 1, operator: 2, admin: 3 };
@@ -57,7 +73,7 @@ describe('access control', () => {
   let ids: { element: string };
 
   beforeAll(async () => {
-    t = await startTestTally({ plugins: [forgetfulPlugin] });
+    t = await startTestTally({ plugins: [forgetfulPlugin], extensions: [monitoringExtension()] });
     ids = { element: (await t.createElement()).id };
   });
   afterAll(async () => t.close());
@@ -74,7 +90,10 @@ describe('access control', () => {
           .replace(/\/actions\/\w+$/, '/actions/{actionId}')
           .replace(/\/users\/[\w]+\/tokens\/[\w]+$/, '/users/{username}/tokens/{tokenId}')
           .replace(/\/users\/\w+(\/tokens)?$/, '/users/{username}$1')
-          .replace(/\/elements\/no-such-element$/, '/elements/{id}')}`;
+          .replace(/\/elements\/no-such-element$/, '/elements/{id}')
+          .replace(/\/trends\/\w+$/, '/trends/{paramId}')
+          .replace(/\/alarms\/\d+/, '/alarms/{alarmId}')
+          .replace(/\/webhooks\/\d+$/, '/webhooks/{webhookId}')}`;
       }),
     );
     const missing = documented.filter((route) => !covered.has(route) && !['POST /api/session', 'GET /api/forgotten'].includes(route));
