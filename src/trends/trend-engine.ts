@@ -22,7 +22,6 @@ import { FlushTimer } from '../alarms/flush-timer.js';
 import { TrendStore, type Bucket, type Point, type SeriesRow } from './trend-store.js';
 
 export type TrendWindow = 'raw' | '5m' | '1h' | '1d';
-export const TREND_WINDOWS: readonly TrendWindow[] = ['raw', '5m', '1h', '1d'];
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
