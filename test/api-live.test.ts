@@ -97,6 +97,66 @@ describe('live updates', () => {
     live.socket.close();
   });
 
+  it('sends an overview subscriber element states and alarms of every element, not their params or rows', async () => {
+    const overview = await openLive(t.tally.url, bearer('viewer'));
+    overview.socket.send(JSON.stringify({ subscribe: { overview: true } }));
+    const answer = await overview.next<{ type: string }>((message) => message.type === 'subscribed');
+    expect(answer).toEqual({ type: 'subscribed', elements: [], overview: true });
+    const detail = await openLive(t.tally.url, bearer('viewer'));
+    detail.socket.send(JSON.stringify({ subscribe: { elements: [id] } }));
+    await detail.next<{ type: string }>((message) => message.type === 'subscribed');
+
+    await t.call('operator', { method: 'PUT', url: `/api/elements/${id}/params/gain`, payload: { value: 9 } });
+    await detail.next<LiveMessage>((message) => message.type === 'params' && message.params.some((param) => param.id === 'gain' && param.value === 9));
+    t.tally.bus.publish({ type: 'rows', elementId: id, tableId: 'outputs', rows: [], removed: ['gone'] });
+    const paused = await t.call('operator', { method: 'POST', url: `/api/elements/${id}/state`, payload: { state: 'paused' } });
+    expect(paused.statusCode).toBe(200);
+    await overview.next<LiveMessage>((message) => message.type === 'element' && message.element.id === id && message.element.state === 'paused');
+    // Published after the params and rows above, so it arrives only once those were dispatched too.
+    t.tally.bus.publish({ type: 'alarm', alarm: { id: 41, elementId: id, severity: 'major' } });
+    await overview.next<LiveMessage>((message) => message.type === 'alarm' && message.alarm.id === 41);
+    t.tally.bus.publish({ type: 'alarm', alarm: { id: 42, severity: 'minor', source: 'platform' } });
+    await overview.next<LiveMessage>((message) => message.type === 'alarm' && message.alarm.id === 42);
+
+    const types = new Set(overview.frames.flat().map((message) => (message as { type: string }).type));
+    expect(types.has('params')).toBe(false);
+    expect(types.has('rows')).toBe(false);
+    await t.call('operator', { method: 'POST', url: `/api/elements/${id}/state`, payload: { state: 'active' } });
+    overview.socket.close();
+    detail.socket.close();
+  });
+
+  it('combines the overview with element subscriptions, and lets the overview go on its own', async () => {
+    const live = await openLive(t.tally.url, bearer('viewer'));
+    live.socket.send(JSON.stringify({ subscribe: { elements: [id], overview: true } }));
+    const both = await live.next<{ type: string }>((message) => message.type === 'subscribed');
+    expect(both).toEqual({ type: 'subscribed', elements: [id], overview: true });
+    t.tally.bus.publish({ type: 'element-removed', elementId: 'elsewhere' });
+    t.tally.bus.publish({ type: 'rows', elementId: id, tableId: 'outputs', rows: [], removed: ['first'] });
+    await live.next<LiveMessage>((message) => message.type === 'rows' && message.removed[0] === 'first');
+    expect(live.frames.flat()).toContainEqual({ type: 'element-removed', elementId: 'elsewhere' });
+
+    live.socket.send(JSON.stringify({ unsubscribe: { overview: true } }));
+    const elementsOnly = await live.next<{ type: string; overview?: boolean }>((message) => message.type === 'subscribed' && message.overview === false);
+    expect(elementsOnly).toEqual({ type: 'subscribed', elements: [id], overview: false });
+    t.tally.bus.publish({ type: 'element-removed', elementId: 'further' });
+    t.tally.bus.publish({ type: 'rows', elementId: id, tableId: 'outputs', rows: [], removed: ['second'] });
+    await live.next<LiveMessage>((message) => message.type === 'rows' && message.removed[0] === 'second');
+    expect(live.frames.flat()).not.toContainEqual({ type: 'element-removed', elementId: 'further' });
+    live.socket.close();
+  });
+
+  it('refuses an overview that is not a boolean, naming the field, and applies nothing of that frame', async () => {
+    const live = await openLive(t.tally.url, bearer('viewer'));
+    live.socket.send(JSON.stringify({ subscribe: { elements: [id], overview: 'yes' } }));
+    const refused = await live.next<{ type: string }>((message) => message.type === 'error');
+    expect(refused).toEqual({ type: 'error', error: { code: 'VALIDATION', field: 'overview', message: '"overview" must be a boolean' } });
+    live.socket.send(JSON.stringify({ subscribe: { overview: true } }));
+    const answer = await live.next<{ type: string }>((message) => message.type === 'subscribed');
+    expect(answer).toEqual({ type: 'subscribed', elements: [], overview: true });
+    live.socket.close();
+  });
+
   it('accepts the session cookie from the UI origin only', async () => {
     const signedIn = await t.tally.server.inject({ method: 'POST', url: '/api/session', payload: { username: 'viewer', password: PASSWORD } });
     const cookie = String(signedIn.headers['set-cookie']).split(';')[0];

@@ -6,6 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Actor } from '../../runtime/element-service.js';
+import type { LiveMessage } from '../../runtime/views.js';
 import type { LiveOptions } from '../server-types.js';
 
 /** Close code for "try again later" (RFC 6455 registry). */
@@ -13,15 +14,24 @@ export const CLOSE_TOO_SLOW = 1013;
 /** Most changes held for one flush; more means the client is far behind. */
 const MAX_QUEUED = 50_000;
 const MAX_SUBSCRIBED_ELEMENTS = 10_000;
+/**
+ * What an overview subscriber gets for every element: enough to show each element's state and
+ * alarms, without the parameter and row traffic that would flood a screen of thousands.
+ */
+const OVERVIEW_TYPES: ReadonlySet<LiveMessage['type']> = new Set(['element', 'element-removed', 'alarm']);
+const USAGE = 'send JSON: {"subscribe": {"elements": ["id", …] | "*", "overview": true}}';
 
-/** A frame the client may send. */
-export type ClientRequest = { subscribe?: { elements?: unknown }; unsubscribe?: { elements?: unknown } };
+/** A frame the client may send: `elements` and `overview` may come alone or together. */
+export type ClientRequest = { subscribe?: SubscriptionChange; unsubscribe?: SubscriptionChange };
+type SubscriptionChange = { elements?: unknown; overview?: unknown };
+type ValidChange = { elements?: string[] | '*'; overview?: boolean };
 
 export class LiveClient {
   /** Answered the last ping (the heartbeat drops clients that did not). */
   alive = true;
   private dropped = false;
   private everything = false;
+  private overview = false;
   private readonly elements = new Set<string>();
   private queue: string[] = [];
 
@@ -34,10 +44,14 @@ export class LiveClient {
     readonly stillSignedIn: () => boolean,
   ) {}
 
-  /** True when this client subscribed to the element (null: changes not tied to one element). */
-  wants(elementId: string | null): boolean {
+  /**
+   * True when this client wants a change of this type of the element (null: changes not tied
+   * to one element, which overview subscribers get too).
+   */
+  wants(elementId: string | null, type: LiveMessage['type']): boolean {
     if (this.dropped) return false;
-    return this.everything || (elementId !== null && this.elements.has(elementId));
+    if (this.everything || (elementId !== null && this.elements.has(elementId))) return true;
+    return this.overview && (elementId === null || OVERVIEW_TYPES.has(type));
   }
 
   /** Queues a serialized change; false when the client had to be dropped. */
@@ -65,23 +79,40 @@ export class LiveClient {
     try {
       request = JSON.parse(raw) as ClientRequest;
     } catch {
-      return this.reply({ type: 'error', error: { code: 'BAD_REQUEST', message: 'send JSON: {"subscribe": {"elements": ["id", …] | "*"}}' } });
+      return this.reply({ type: 'error', error: { code: 'BAD_REQUEST', message: USAGE } });
     }
-    const change = request?.subscribe ?? request?.unsubscribe;
-    const elements = change?.elements;
-    const valid =
-      elements === '*' ||
-      (Array.isArray(elements) && elements.length <= MAX_SUBSCRIBED_ELEMENTS && elements.every((id) => typeof id === 'string'));
-    const tooMany = Array.isArray(elements) && request.subscribe && this.elements.size + elements.length > MAX_SUBSCRIBED_ELEMENTS;
-    if (!change || !valid || tooMany) {
-      return this.reply({
-        type: 'error',
-        error: { code: 'VALIDATION', field: 'elements', message: `"elements" must be "*" or a list of at most ${MAX_SUBSCRIBED_ELEMENTS} element ids` },
-      });
+    const subscribing = request?.subscribe !== undefined;
+    const change = subscribing ? request.subscribe : request?.unsubscribe;
+    const problem = this.problemWith(change, subscribing);
+    if (problem) return this.reply({ type: 'error', error: { code: 'VALIDATION', ...problem } });
+    const { elements, overview } = change as ValidChange;
+    if (subscribing) {
+      if (elements !== undefined) this.subscribe(elements);
+      if (overview) this.overview = true;
+    } else {
+      if (elements !== undefined) this.unsubscribe(elements);
+      if (overview) this.overview = false;
     }
-    if (request.subscribe) this.subscribe(elements as string[] | '*');
-    else this.unsubscribe(elements as string[] | '*');
-    this.reply({ type: 'subscribed', elements: this.everything ? '*' : [...this.elements] });
+    this.reply({ type: 'subscribed', elements: this.everything ? '*' : [...this.elements], overview: this.overview });
+  }
+
+  /** Why a subscribe/unsubscribe body cannot be applied, naming the field; null when it can. */
+  private problemWith(change: SubscriptionChange | undefined, subscribing: boolean): { field?: string; message: string } | null {
+    if (typeof change !== 'object' || change === null || (change.elements === undefined && change.overview === undefined)) {
+      return { message: USAGE };
+    }
+    const { elements, overview } = change;
+    if (elements !== undefined) {
+      const valid =
+        elements === '*' ||
+        (Array.isArray(elements) && elements.length <= MAX_SUBSCRIBED_ELEMENTS && elements.every((id) => typeof id === 'string'));
+      const tooMany = Array.isArray(elements) && subscribing && this.elements.size + elements.length > MAX_SUBSCRIBED_ELEMENTS;
+      if (!valid || tooMany) {
+        return { field: 'elements', message: `"elements" must be "*" or a list of at most ${MAX_SUBSCRIBED_ELEMENTS} element ids` };
+      }
+    }
+    if (overview !== undefined && typeof overview !== 'boolean') return { field: 'overview', message: '"overview" must be a boolean' };
+    return null;
   }
 
   private subscribe(elements: string[] | '*'): void {

@@ -76,9 +76,10 @@ export class LiveHub {
   private dispatch(message: LiveMessage): void {
     if (this.clients.size === 0) return;
     const elementId = elementOf(message);
+    const type = message.type;
     let json: string | undefined;
     for (const client of this.clients) {
-      if (!client.wants(elementId)) continue;
+      if (!client.wants(elementId, type)) continue;
       json ??= JSON.stringify(message);
       if (client.enqueue(json)) this.pending.add(client);
     }

@@ -2,6 +2,11 @@
  * GET /api/live: the WebSocket of live changes, authenticated like the API, its credentials
  * checked again at every heartbeat. Browsers send the session cookie on WebSocket upgrades
  * without CORS checks, so a cookie-authenticated upgrade must come from Tally's own origin.
+ *
+ * The client sends `{"subscribe": {...}}` or `{"unsubscribe": {...}}` naming either or both of
+ * `"elements": ["id", …] | "*"` (every change of those elements) and `"overview": true` (for
+ * every element only `element`, `element-removed` and `alarm` changes, what overview screens
+ * show); each is answered `{"type": "subscribed", "elements": "*" | [ids], "overview": boolean}`.
  */
 import { TallyError } from '../../errors.js';
 import { credentialsStillValid } from '../access-control.js';

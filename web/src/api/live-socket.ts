@@ -5,7 +5,7 @@
  */
 import { reconnectDelay } from '../logic/backoff.js';
 import { FrameBatcher } from '../logic/frame-batcher.js';
-import { subscriptionFrames, SubscriptionSet, type Scope } from '../logic/subscriptions.js';
+import { subscriptionFrames, SubscriptionSet, type Scope, type Subscription } from '../logic/subscriptions.js';
 import type { LiveMessage } from './types.js';
 
 export type LiveStatus =
@@ -21,7 +21,7 @@ export class LiveSocket {
   private attempt = 0;
   private wasOpen = false;
   private running = false;
-  private sentScope: Scope | null = null;
+  private sent: Subscription | null = null;
   private readonly subscriptions = new SubscriptionSet();
   private readonly messageListeners = new Set<Listener<LiveMessage[]>>();
   private readonly statusListeners = new Set<Listener<LiveStatus>>();
@@ -49,7 +49,7 @@ export class LiveSocket {
     this.wasOpen = false;
   }
 
-  /** Claims live updates for some elements (or all); returns the release. */
+  /** Claims live updates for some elements, all of them, or the overview; returns the release. */
   subscribe(scope: Scope): () => void {
     const id = this.subscriptions.claim(scope);
     this.sendSubscription();
@@ -87,7 +87,7 @@ export class LiveSocket {
     this.setStatus({ state: 'connecting' });
     const socket = new WebSocket(this.url());
     this.socket = socket;
-    this.sentScope = null;
+    this.sent = null;
     socket.onopen = () => {
       const recovered = this.wasOpen;
       this.attempt = 0;
@@ -130,9 +130,9 @@ export class LiveSocket {
   private sendSubscription(): void {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
-    const scope = this.subscriptions.union();
-    for (const frame of subscriptionFrames(this.sentScope, scope)) socket.send(JSON.stringify(frame));
-    this.sentScope = scope;
+    const wanted = this.subscriptions.union();
+    for (const frame of subscriptionFrames(this.sent, wanted)) socket.send(JSON.stringify(frame));
+    this.sent = wanted;
   }
 
   private setStatus(status: LiveStatus): void {

@@ -59,7 +59,7 @@ export function useAlarmList(state: 'active' | 'all'): AlarmList {
     };
 
     void load();
-    const release = live.subscribe('*');
+    const release = live.subscribe('overview');
     const stopMessages = live.onMessages(onMessages);
     const stopReconnect = live.onReconnect(() => void load());
     return () => {
