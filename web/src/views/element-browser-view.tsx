@@ -1,6 +1,5 @@
 /** Every element at a glance: state, worst alarm, connector, host; search, filter, row menu. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api } from '../api/api-client.js';
 import { describeError } from '../api/api-error.js';
 import { live } from '../api/live-socket.js';
 import type { ElementView, SessionInfo } from '../api/types.js';
