@@ -75,6 +75,22 @@ export class LiveSocket {
     return () => this.reconnectListeners.delete(listener);
   }
 
+  /**
+   * What a view does to stay live: claims its scope, takes the messages, and reloads its
+   * snapshot after a comeback (changes made while the socket was lost were not pushed).
+   * Returns one function that undoes all three.
+   */
+  follow(scope: Scope, onMessages: Listener<LiveMessage[]>, reload: () => void): () => void {
+    const release = this.subscribe(scope);
+    const stopMessages = this.onMessages(onMessages);
+    const stopReconnect = this.onReconnect(reload);
+    return () => {
+      release();
+      stopMessages();
+      stopReconnect();
+    };
+  }
+
   /** Reconnects at once instead of waiting for the backoff (the operator's "Retry now"). */
   retryNow(): void {
     if (!this.running || this.status.state !== 'lost') return;

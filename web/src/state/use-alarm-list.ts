@@ -59,14 +59,10 @@ export function useAlarmList(state: 'active' | 'all'): AlarmList {
     };
 
     void load();
-    const release = live.subscribe('overview');
-    const stopMessages = live.onMessages(onMessages);
-    const stopReconnect = live.onReconnect(() => void load());
+    const stopFollowing = live.follow('overview', onMessages, () => void load());
     return () => {
       disposed = true;
-      release();
-      stopMessages();
-      stopReconnect();
+      stopFollowing();
     };
   }, [state]);
 

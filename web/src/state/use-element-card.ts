@@ -97,14 +97,10 @@ export function useElementCard(elementId: string): CardData {
     };
 
     void load();
-    const release = live.subscribe([elementId]);
-    const stopMessages = live.onMessages(apply);
-    const stopReconnect = live.onReconnect(() => void load());
+    const stopFollowing = live.follow([elementId], apply, () => void load());
     return () => {
       disposed = true;
-      release();
-      stopMessages();
-      stopReconnect();
+      stopFollowing();
     };
   }, [elementId]);
 

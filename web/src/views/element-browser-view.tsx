@@ -36,14 +36,7 @@ export function ElementBrowserView({ user }: { user: SessionInfo }) {
     const reload = () => loadElements().catch((error: unknown) => failElements(describeError(error)));
     void reload();
     loadConnectors().catch((error: unknown) => notify('bad', 'Connectors not loaded', describeError(error)));
-    const release = live.subscribe('overview');
-    const stopMessages = live.onMessages(applyElementMessages);
-    const stopReconnect = live.onReconnect(reload);
-    return () => {
-      release();
-      stopMessages();
-      stopReconnect();
-    };
+    return live.follow('overview', applyElementMessages, reload);
   }, []);
 
   const connectorName = (id: string) => connectorMap?.get(id)?.name ?? id;
