@@ -58,10 +58,13 @@ describe('the admin commands', () => {
     });
     expect(await runCli(['user', 'list'], context())).toBe(0);
     expect(printed).toContain('frank\toperator');
+    expect(await runCli(['user', 'role', 'frank', '--role', 'viewer'], context())).toBe(0);
+    await withUsers(async (users) => expect(users.getUser('frank')).toMatchObject({ role: 'viewer' }));
+    expect(await runCli(['user', 'role', 'frank', '--role', 'boss'], context())).toBe(2);
     expect(await runCli(['user', 'remove', 'frank'], context())).toBe(0);
     await withUsers((users, audit) => {
       expect(users.getUser('frank')).toBeNull();
-      expect(audit.query({ user: 'cli' }).map((record) => record.action)).toEqual(['user.delete', 'user.update', 'user.create']);
+      expect(audit.query({ user: 'cli' }).map((record) => record.action)).toEqual(['user.delete', 'user.update', 'user.update', 'user.create']);
     });
   });
 

@@ -16,6 +16,7 @@ export const USAGE = `usage:
       (HTTPS by default; --http serves plain HTTP)
   tally user add <username> --role viewer|operator|admin [--password P]
   tally user passwd <username> [--password P]
+  tally user role <username> --role viewer|operator|admin
   tally user remove <username>
   tally user list
   tally rotate-key [--data-dir ./data]   (stop Tally first)

@@ -1,5 +1,5 @@
 /**
- * `tally user add|passwd|remove|list`: user administration straight on the data directory's
+ * `tally user add|passwd|role|remove|list`: user administration straight on the data directory's
  * database, for the first users and for recovery (a running Tally sees the change at once).
  */
 import { join } from 'node:path';
@@ -46,6 +46,14 @@ export async function runUser(args: string[], context: CliContext): Promise<numb
         context.print(`password of ${username} changed; their browser sessions are signed out`);
         return 0;
       }
+      case 'role': {
+        const role = values.role;
+        if (!isRole(role)) throw new UsageError('give the role: --role viewer|operator|admin');
+        users.setRole(requireName(username), role);
+        record('user.update', { role });
+        context.print(`${username} is now ${role}`);
+        return 0;
+      }
       case 'remove':
         users.removeUser(requireName(username));
         record('user.delete');
@@ -55,7 +63,7 @@ export async function runUser(args: string[], context: CliContext): Promise<numb
         for (const user of users.listUsers()) context.print(`${user.username}\t${user.role}`);
         return 0;
       default:
-        throw new UsageError('tally user add <username> --role <role> | passwd <username> | remove <username> | list');
+        throw new UsageError('tally user add <username> --role <role> | passwd <username> | role <username> --role <role> | remove <username> | list');
     }
   } finally {
     await store.close();
@@ -63,7 +71,7 @@ export async function runUser(args: string[], context: CliContext): Promise<numb
 }
 
 function requireName(username: string | undefined): string {
-  if (!username) throw new UsageError('name the user: tally user <add|passwd|remove> <username>');
+  if (!username) throw new UsageError('name the user: tally user <add|passwd|role|remove> <username>');
   return username;
 }
 
