@@ -73,6 +73,11 @@ describe('bad input', () => {
     expectError(await t.call('viewer', { method: 'GET', url: '/api/elements/nope/events' }), 404, 'NOT_FOUND');
   });
 
+  it('answers a badly encoded URL or an over-long path segment with a JSON error', async () => {
+    expectError(await t.call('viewer', { method: 'GET', url: '/api/elements/%ff%fe/params' }), 400, 'BAD_REQUEST');
+    expectError(await t.call('viewer', { method: 'GET', url: `/api/elements/${'y'.repeat(500)}` }), 414, 'BAD_REQUEST');
+  });
+
   it('refuses a connector that is not installed', async () => {
     expectError(await post('/api/elements', { name: 'x', connector: 'nope', connection: { host: 'h' } }), 400, 'VALIDATION', 'connector');
   });

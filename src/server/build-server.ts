@@ -10,7 +10,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { installAccessControl } from './access-control.js';
 import { installAudited } from './audited.js';
-import { installErrorReplies, notFoundReply } from './error-reply.js';
+import { installErrorReplies, notFoundReply, replyWithError } from './error-reply.js';
 import { installJsonBodyParser } from './json-body-parser.js';
 import { DEFAULT_LIVE_OPTIONS, LiveHub } from './live/live-hub.js';
 import { registerActionRoutes } from './routes/action-routes.js';
@@ -43,6 +43,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions = {})
     trustProxy: options.trustProxy ?? false,
     // A client must not choose the id that ties its requests together in the logs.
     requestIdHeader: false,
+    frameworkErrors: replyWithError,
   };
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

@@ -3,7 +3,7 @@
  * Bad input is always a 4xx naming the field; anything unexpected is logged here and
  * answered as a bare 500, never with a stack trace or internal detail.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ActionRefusedError, DeviceHttpError, DeviceProtocolError } from '../sdk/index.js';
 import { TallyError, type ErrorCode } from '../errors.js';
 import { describeValidation } from './validation-message.js';
@@ -24,6 +24,8 @@ const FRIENDLY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'the request body is empty but says it is JSON',
   FST_ERR_CTP_BODY_TOO_LARGE: 'the request body is too large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'send the request body as application/json',
+  FST_ERR_BAD_URL: 'the URL is not valid: check its percent-encoding',
+  FST_ERR_MAX_PARAM_LENGTH: 'a part of the URL path is too long',
 };
 
 /** A 429 that tells the client when to try again. */
@@ -61,15 +63,21 @@ export function toTallyError(error: unknown): TallyError {
 
 /** Installs the error handler on the root instance (route plugins inherit it). */
 export function installErrorReplies(app: FastifyInstance): void {
-  app.setErrorHandler((error, request, reply) => {
-    const tallyError = toTallyError(error);
-    if (tallyError.status >= 500 && tallyError.code === 'INTERNAL') {
-      request.log.error({ err: error }, 'request failed unexpectedly');
-    }
-    if (tallyError instanceof RetryLaterError) reply.header('retry-after', String(tallyError.retryAfterSeconds));
-    if (tallyError.status === 401) reply.header('www-authenticate', 'Bearer');
-    return reply.code(tallyError.status).type('application/json; charset=utf-8').send(tallyError.toJSON());
-  });
+  app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply));
+}
+
+/**
+ * Answers a failure as a coded JSON error. Also Fastify's `frameworkErrors` handler: errors
+ * found before routing (a badly encoded URL, an over-long path segment) get the same shape.
+ */
+export function replyWithError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const tallyError = toTallyError(error);
+  if (tallyError.status >= 500 && tallyError.code === 'INTERNAL') {
+    request.log.error({ err: error }, 'request failed unexpectedly');
+  }
+  if (tallyError instanceof RetryLaterError) reply.header('retry-after', String(tallyError.retryAfterSeconds));
+  if (tallyError.status === 401) reply.header('www-authenticate', 'Bearer');
+  return reply.code(tallyError.status).type('application/json; charset=utf-8').send(tallyError.toJSON());
 }
 
 /** The answer for a path no route serves. */
