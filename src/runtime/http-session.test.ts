@@ -98,6 +98,31 @@ describe('ElementHttpSession', () => {
     expect(calls).toBe(2);
   });
 
+  it('holds every request of the element until Retry-After has passed, not only the retried one', async () => {
+    let refuse = true;
+    handler = (_request, response) => {
+      if (refuse) {
+        response.writeHead(503, { 'retry-after': '1' });
+        response.end('busy');
+      } else {
+        response.end('{}');
+      }
+    };
+    const { http } = session();
+    http.setDeadline(Date.now() + 300);
+    await expect(http.get('/inputs')).rejects.toThrow('503');
+    // The next poll group cannot wait a second: it fails at once, without asking the device.
+    await expect(http.get('/outputs')).rejects.toThrow('503');
+    expect(hits.map((hit) => hit.url)).toEqual(['/inputs']);
+
+    refuse = false;
+    http.setDeadline(Infinity);
+    const started = Date.now();
+    expect((await http.get('/outputs')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(hits.map((hit) => hit.url)).toEqual(['/inputs', '/outputs']);
+  });
+
   it('does not retry past the running work deadline, nor a POST, nor a 4xx', async () => {
     handler = (_request, response) => {
       response.writeHead(503, { 'retry-after': '5' });

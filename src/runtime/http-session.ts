@@ -66,6 +66,10 @@ const NO_OPTIONS: RequestOptions = Object.freeze({});
 export class ElementHttpSession implements HttpSession {
   lastStatus: string | null = null;
   private deadline = Infinity;
+  /** A device that answered with Retry-After gets no request before this instant (epoch ms)... */
+  private quietUntil = 0;
+  /** ...and work that cannot wait that long fails with the answer that asked for it. */
+  private quietBecause: Error | null = null;
   private generation = 0;
   private readonly inflight = new Set<PendingExchange>();
 
@@ -122,8 +126,10 @@ export class ElementHttpSession implements HttpSession {
     const generation = this.generation;
     for (let attempt = 1; ; attempt++) {
       try {
+        await this.respectQuietPeriod();
         return await this.once(method, url, headers, body, timeout, accept);
       } catch (error) {
+        this.noteRetryAfter(error);
         if (attempt >= attempts || generation !== this.generation) throw error;
         const wait = retryDelay(error, attempt, this.now());
         if (wait === null || this.now() + wait >= this.deadline) throw error;
@@ -131,6 +137,27 @@ export class ElementHttpSession implements HttpSession {
         if (generation !== this.generation) throw error;
       }
     }
+  }
+
+  /**
+   * Retry-After speaks for the device, not for one request: every poll group and action of
+   * the element waits, so a refusing device is not asked again by the next group in the queue.
+   */
+  private async respectQuietPeriod(): Promise<void> {
+    const wait = this.quietUntil - this.now();
+    if (wait <= 0 || !this.quietBecause) return;
+    if (this.now() + wait >= this.deadline) throw this.quietBecause;
+    await sleep(wait);
+  }
+
+  private noteRetryAfter(error: unknown): void {
+    // The refusal rethrown for skipped work is old news: it must not push the quiet period on.
+    if (error === this.quietBecause) return;
+    if (!(error instanceof DeviceStatusError) || (error.status < 500 && error.status !== 429)) return;
+    const asked = parseRetryAfter(error.retryAfter, this.now());
+    if (asked === null || asked <= 0) return;
+    this.quietUntil = Math.max(this.quietUntil, this.now() + asked);
+    this.quietBecause = error;
   }
 
   private async once(
