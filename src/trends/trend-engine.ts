@@ -77,16 +77,10 @@ export type TrendResult =
   | { window: Exclude<TrendWindow, 'raw'>; points: { t: number; avg: number; min: number; max: number; count: number }[] };
 
 /** One bucket being accumulated. */
-interface Accumulator {
-  seriesId: number;
+/** An open rollup bucket being filled. */
+interface Accumulator extends Bucket {
   /** Changed since last written; then also listed in the engine's `dirty`. */
   dirty: boolean;
-  window: number;
-  t: number;
-  sum: number;
-  min: number;
-  max: number;
-  count: number;
 }
 
 interface Series {
