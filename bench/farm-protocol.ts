@@ -1,0 +1,28 @@
+/** The IPC messages between bench/run.ts and the farm processes (bench/sim-farm.ts). */
+
+export type FarmRequest =
+  | { type: 'start'; first: number; count: number; cloudportShare: number; seed: number }
+  | { type: 'record'; on: boolean }
+  | { type: 'counters' }
+  | { type: 'change'; index: number }
+  | { type: 'report'; from: number; to: number; intervalMs: number }
+  | { type: 'stop' };
+
+/** How often one device was asked for each URL while recording. */
+export interface RequestMix {
+  index: number;
+  paths: { url: string; count: number; authorization?: string }[];
+}
+
+export type FarmReply =
+  | { type: 'ready'; count: number }
+  | { type: 'recording'; on: boolean }
+  | { type: 'counters'; requests: number }
+  | { type: 'changed'; index: number; inputKey: string; connected: boolean; at: number }
+  | { type: 'report'; lateness: number[]; missed: number; polls: number; mix: RequestMix[] }
+  | { type: 'stopped' }
+  /** Unsolicited: an operator command reached device `index`. */
+  | { type: 'command'; index: number; at: number }
+  /** Unsolicited: the first poll after a change to device `index` was answered. */
+  | { type: 'seen'; index: number; at: number }
+  | { type: 'error'; message: string };

@@ -1,0 +1,375 @@
+/**
+ * The scale benchmark: Tally polling N simulated devices, measured against the floor.
+ *
+ *   npm run bench -- --elements 10000 --interval 10 --duration 60
+ *   npm run bench -- --elements 2000 --soak            (an hour; reports memory growth)
+ *   npm run bench -- --elements 5000 --cpu-prof /tmp/prof   (profiles Tally)
+ *
+ * 1. A simulator farm (bench/sim-farm.ts, separate processes) serves N devices, each on its
+ *    own loopback address: StreamHubs and a share of CLOUDPORT services.
+ * 2. Tally runs as `tally start` in its own process; the N elements are created through the
+ *    API with every periodic poll group at the interval.
+ * 3. While it polls, operator actions (Play/Stop Stream through the API) and device-side
+ *    changes (a field unit connecting or going away) are fired at a steady rate.
+ * 4. The floor (bench/floor.ts) then replays the same requests from a bare undici loop.
+ * The last line printed is one JSON object with the figures (see bench/README.md).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../connectors/amagi-cloudport/simulator/index.js';
+import { forkScript } from './child-script.js';
+import { Farm } from './farm-client.js';
+import { CHANGED_INPUT, DEVICE_PORT, FARM_API_KEY, deviceHost, deviceKind, preciseNow } from './farm-layout.js';
+import type { FloorPlan } from './floor.js';
+import { percentile, round } from './percentiles.js';
+import { cpuPercent, sampleUsage, writeRate, type UsageSample } from './process-usage.js';
+import { startTally } from './tally-process.js';
+import { TallyApi } from './tally-api.js';
+
+const { values: args } = parseArgs({
+  options: {
+    elements: { type: 'string', default: '1000' },
+    interval: { type: 'string', default: '10' },
+    duration: { type: 'string' },
+    soak: { type: 'boolean', default: false },
+    'cloudport-share': { type: 'string', default: '0.05' },
+    'floor-duration': { type: 'string', default: '30' },
+    'actions-per-second': { type: 'string', default: '5' },
+    'changes-per-second': { type: 'string', default: '5' },
+    /** How many elements the actions, changes and the live subscription go to. */
+    sample: { type: 'string', default: '200' },
+    'cpu-prof': { type: 'string' },
+    seed: { type: 'string', default: '7' },
+  },
+});
+
+const N = Number(args.elements);
+const intervalMs = Number(args.interval) * 1000;
+const durationMs = Number(args.duration ?? (args.soak ? 3600 : 60)) * 1000;
+const cloudportShare = Number(args['cloudport-share']);
+const HAIVISION_GROUPS = ['inputs', 'outputs', 'linkStats'];
+const CLOUDPORT_GROUPS = ['services'];
+const SOAK_SAMPLE_MS = 60_000;
+
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+
+function elementBody(index: number): Record<string, unknown> {
+  const connection = { host: deviceHost(index), port: DEVICE_PORT, tls: false };
+  const intervals = (groups: string[]) => Object.fromEntries(groups.map((group) => [group, intervalMs]));
+  if (deviceKind(index, cloudportShare) === 'amagi-cloudport') {
+    return {
+      name: `Bench CLOUDPORT ${index}`,
+      connector: 'amagi-cloudport',
+      connection,
+      params: { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD },
+      pollIntervals: intervals(CLOUDPORT_GROUPS),
+    };
+  }
+  return {
+    name: `Bench StreamHub ${index}`,
+    connector: 'haivision-manager',
+    connection,
+    params: { apiKey: FARM_API_KEY },
+    pollIntervals: intervals(HAIVISION_GROUPS),
+  };
+}
+
+interface Operated {
+  index: number;
+  id: string;
+  turn: number;
+}
+
+interface TableRow {
+  key: string;
+  cells: Record<string, unknown>;
+}
+
+const CHANGED_INPUT_KEY = String(CHANGED_INPUT);
+
+interface PendingChange {
+  inputKey: string;
+  connected: boolean;
+  changedAt: number;
+  seenAt: number | null;
+  liveAt: number | null;
+}
+
+const usageOf = (pids: number[]): UsageSample[] => pids.map((pid) => sampleUsage(pid));
+const cpuOf = (from: UsageSample[], to: UsageSample[]): number => from.reduce((sum, sample, i) => sum + cpuPercent(sample, to[i]), 0);
+
+async function rowsWritten(api: TallyApi): Promise<number | null> {
+  const answer = await api.call<string>('GET', '/metrics').catch(() => null);
+  if (!answer || answer.status !== 200 || typeof answer.body !== 'string') return null;
+  let total: number | null = null;
+  for (const match of answer.body.matchAll(/^tally_store_rows_written_total\{[^}]*\} (\S+)$/gm)) total = (total ?? 0) + Number(match[1]);
+  return total;
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'tally-bench-'));
+  const actionLatency: number[] = [];
+  const liveLatency: number[] = [];
+  const changeToLive: number[] = [];
+  const pendingActions = new Map<number, number>();
+  const pendingChanges = new Map<number, PendingChange>();
+  const indexOfElement = new Map<string, number>();
+  let actionsOk = 0;
+  let actionsRefused = 0;
+  const refusals = new Map<string, number>();
+
+  const settleChange = (index: number, change: PendingChange): void => {
+    if (change.seenAt === null || change.liveAt === null) return;
+    liveLatency.push(Math.max(0, change.liveAt - change.seenAt));
+    changeToLive.push(change.liveAt - change.changedAt);
+    pendingChanges.delete(index);
+  };
+
+  log(`bench: ${N} elements, ${intervalMs / 1000} s interval, ${durationMs / 1000} s measured${args.soak ? ' (soak)' : ''}`);
+  const farm = await Farm.start(N, cloudportShare, Number(args.seed), (event) => {
+    if (event.type === 'command') {
+      const sentAt = pendingActions.get(event.index);
+      if (sentAt !== undefined && sentAt !== Infinity) {
+        actionLatency.push(event.at - sentAt);
+        pendingActions.delete(event.index);
+      }
+      return;
+    }
+    const change = pendingChanges.get(event.index);
+    if (change && change.seenAt === null) {
+      change.seenAt = event.at;
+      settleChange(event.index, change);
+    }
+  });
+  log(`farm: ${N} devices in ${farm.pids.length} process(es)`);
+
+  const profileFlags = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : [];
+  const tally = await startTally({ dataDir: join(work, 'data'), token: randomBytes(24).toString('hex'), nodeFlags: profileFlags });
+  const api = new TallyApi(tally.url, tally.token);
+  const tallyPid = tally.child.pid as number;
+  try {
+    const ids: string[] = new Array(N);
+    const createStarted = Date.now();
+    await TallyApi.inParallel(Array.from({ length: N }, (_, i) => i), 16, async (index) => {
+      const created = await api.call<{ id: string }>('POST', '/api/elements', elementBody(index));
+      if (created.status !== 201) throw new Error(`creating element ${index}: ${created.status} ${JSON.stringify(created.body)}`);
+      ids[index] = created.body.id;
+      indexOfElement.set(created.body.id, index);
+    });
+    const createSeconds = (Date.now() - createStarted) / 1000;
+    log(`created ${N} elements in ${createSeconds.toFixed(1)} s (${Math.round(N / createSeconds)}/s)`);
+
+    const activeDeadline = Date.now() + 2 * intervalMs + 60_000;
+    let active = 0;
+    while (Date.now() < activeDeadline) {
+      const list = await api.call<{ elements: { state: string }[] }>('GET', '/api/elements');
+      active = list.body.elements.filter((element) => element.state === 'active').length;
+      if (active === N) break;
+      await sleep(2_000);
+    }
+    log(`active: ${active}/${N}`);
+
+    const sampleSize = Math.min(Number(args.sample), N);
+    const haivision = Array.from({ length: N }, (_, i) => i).filter((i) => deviceKind(i, cloudportShare) === 'haivision-manager');
+    const operated: Operated[] = [];
+    for (let k = 0; k < sampleSize && k < haivision.length; k++) {
+      const index = haivision[Math.floor((k * haivision.length) / sampleSize)];
+      operated.push({ index, id: ids[index], turn: k });
+    }
+    const socket = await api.live(
+      operated.map((element) => element.id),
+      (message, at) => {
+        if (message.type !== 'rows' || message.tableId !== 'inputs') return;
+        const index = indexOfElement.get(message.elementId);
+        const change = index === undefined ? undefined : pendingChanges.get(index);
+        if (index === undefined || !change || change.liveAt !== null) return;
+        const row = (message.rows as { key: string; cells: Record<string, unknown> }[]).find((candidate) => candidate.key === change.inputKey);
+        if (row && row.cells.connected === change.connected) {
+          change.liveAt = at;
+          settleChange(index, change);
+        }
+      },
+      preciseNow,
+    );
+    let liveClosed: string | null = null;
+    socket.on('close', (code, reason) => (liveClosed = `${code} ${reason.toString()}`.trim()));
+    await sleep(intervalMs);
+
+    let actionTurn = 0;
+    let changeTurn = 0;
+    /** Plays on an idle output or stops a playing one, from what Tally shows now (as an operator would). */
+    const fireAction = async (): Promise<void> => {
+      let element: Operated | undefined;
+      for (let k = 0; k < operated.length && !element; k++) {
+        const candidate = operated[(actionTurn + k) % operated.length];
+        if (!pendingActions.has(candidate.index)) element = candidate;
+      }
+      actionTurn++;
+      if (!element) return;
+      pendingActions.set(element.index, Infinity);
+      const tables = await Promise.all([
+        api.call<{ rows: TableRow[] }>('GET', `/api/elements/${element.id}/tables/sdiOutputs`),
+        api.call<{ rows: TableRow[] }>('GET', `/api/elements/${element.id}/tables/inputs`),
+      ]).catch((error: Error) => error);
+      if (tables instanceof Error) return refuseAction(element, tables.message);
+      const [outputs, inputs] = tables;
+      const output = outputs.body.rows[element.turn++ % outputs.body.rows.length];
+      const sources = inputs.body.rows.filter((row) => row.cells.connected === true && row.key !== CHANGED_INPUT_KEY);
+      const play = output.cells.enable !== true;
+      if (play && sources.length === 0) return void pendingActions.delete(element.index);
+      const body = play ? { rows: [output.key], inputs: { source: sources[element.turn % sources.length].key } } : { rows: [output.key] };
+      pendingActions.set(element.index, preciseNow());
+      const answer = await api.call('POST', `/api/elements/${element.id}/actions/${play ? 'playStream' : 'stopStream'}`, body).catch((error: Error) => error);
+      if (answer instanceof Error) refuseAction(element, answer.message);
+      else if (answer.status === 200) actionsOk++;
+      else refuseAction(element, `${answer.status} ${(answer.body as { error?: { message?: string } })?.error?.message ?? ''}`);
+    };
+    const refuseAction = (element: Operated, why: string): void => {
+      actionsRefused++;
+      pendingActions.delete(element.index);
+      const reason = why.replace(/[0-9a-f-]{36}|\d+/g, '#').slice(0, 120);
+      refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+    };
+    const fireChange = (): void => {
+      const element = operated[changeTurn++ % operated.length];
+      if (!element || pendingChanges.has(element.index)) return;
+      void farm.change(element.index).then((reply) => {
+        if (reply.type !== 'changed') return;
+        pendingChanges.set(element.index, { inputKey: reply.inputKey, connected: reply.connected, changedAt: reply.at, seenAt: null, liveAt: null });
+      });
+    };
+
+    await farm.record(true);
+    const from = preciseNow();
+    const farmPids = farm.pids;
+    const tallyStart = sampleUsage(tallyPid);
+    const farmStart = usageOf(farmPids);
+    const requestsStart = await farm.requests();
+    const rowsStart = await rowsWritten(api);
+    const timers = [
+      setInterval(() => void fireAction(), 1000 / Number(args['actions-per-second'])),
+      setInterval(fireChange, 1000 / Number(args['changes-per-second'])),
+    ];
+    const rssSeries: number[] = [];
+    const soakTimer = setInterval(() => {
+      if (!args.soak) return;
+      const rss = sampleUsage(tallyPid).rssBytes / 2 ** 20;
+      rssSeries.push(rss);
+      log(`soak: ${rssSeries.length} min, Tally RSS ${rss.toFixed(0)} MB`);
+    }, SOAK_SAMPLE_MS);
+    await sleep(durationMs);
+    for (const timer of timers) clearInterval(timer);
+    clearInterval(soakTimer);
+    const to = preciseNow();
+    const tallyEnd = sampleUsage(tallyPid);
+    // Other processes on the machine take CPU from Tally: the 1-minute load says how much.
+    const loadAverage = round(loadavg()[0], 2);
+    const farmEnd = usageOf(farmPids);
+    const requestsEnd = await farm.requests();
+    const rowsEnd = await rowsWritten(api);
+    const seconds = (to - from) / 1000;
+    await sleep(Math.min(5_000, intervalMs)); // let the last actions and changes land
+    const report = await farm.report(from, to, intervalMs);
+    await farm.record(false);
+    socket.removeAllListeners('close');
+    socket.close();
+    await api.close();
+    await tally.stop();
+
+    log('floor: replaying the same requests from a bare undici loop');
+    const plan: FloorPlan = {
+      intervalMs,
+      devices: report.mix.map((device) => ({
+        origin: `http://${deviceHost(device.index)}:${DEVICE_PORT}`,
+        paths: device.paths.map((path) => ({ url: path.url, perCycle: (path.count * intervalMs) / (to - from), authorization: path.authorization })),
+      })),
+    };
+    const planFile = join(work, 'floor-plan.json');
+    writeFileSync(planFile, JSON.stringify(plan));
+    const floor = forkScript('bench/floor', [planFile], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let floorFailures = 0;
+    floor.on('message', (message: { failures: number }) => (floorFailures = message.failures));
+    await sleep(intervalMs);
+    const floorStart = sampleUsage(floor.pid as number);
+    const floorFarmStart = usageOf(farmPids);
+    const floorRequestsStart = await farm.requests();
+    await sleep(Number(args['floor-duration']) * 1000);
+    const floorEnd = sampleUsage(floor.pid as number);
+    const floorFarmEnd = usageOf(farmPids);
+    const floorRequestsEnd = await farm.requests();
+    const floorSeconds = (floorEnd.at - floorStart.at) / 1000;
+    floor.kill('SIGKILL');
+    await farm.stop();
+
+    const cpu = cpuPercent(tallyStart, tallyEnd);
+    const baseline = cpuPercent(floorStart, floorEnd);
+    const rssMB = tallyEnd.rssBytes / 2 ** 20;
+    const storeBytes = writeRate(tallyStart, tallyEnd);
+    const result = {
+      elements: N,
+      requestsPerSecond: round((requestsEnd - requestsStart) / seconds, 0),
+      cpuPercent: round(cpu),
+      rssMB: round(rssMB, 0),
+      cycleLatenessP99Ms: round(percentile(report.lateness, 99)),
+      missedCycles: report.missed,
+      actionLatencyP99Ms: round(percentile(actionLatency, 99)),
+      liveLatencyP99Ms: round(percentile(liveLatency, 99)),
+      baselineCpuPercent: round(baseline),
+      overheadRatio: round(baseline > 0 ? cpu / baseline : null, 2),
+      intervalSeconds: intervalMs / 1000,
+      durationSeconds: round(seconds, 0),
+      rssKBPerElement: round((tallyEnd.rssBytes / 1024) / N, 0),
+      cycleLatenessP50Ms: round(percentile(report.lateness, 50)),
+      cycleLatenessP90Ms: round(percentile(report.lateness, 90)),
+      cycleLatenessMaxMs: round(percentile(report.lateness, 100)),
+      polledCycles: report.polls,
+      actionLatencyP50Ms: round(percentile(actionLatency, 50)),
+      actionLatencyP90Ms: round(percentile(actionLatency, 90)),
+      actions: actionsOk,
+      actionsRefused,
+      actionRefusals: Object.fromEntries(refusals),
+      liveLatencyP50Ms: round(percentile(liveLatency, 50)),
+      liveLatencyP90Ms: round(percentile(liveLatency, 90)),
+      liveChanges: liveLatency.length,
+      /** Set when Tally closed the live socket during the run (e.g. 1013: the client was too slow). */
+      liveSocketClosed: liveClosed,
+      changeToLiveP99Ms: round(percentile(changeToLive, 99)),
+      storeRowsPerSecond: rowsStart === null || rowsEnd === null ? null : round((rowsEnd - rowsStart) / seconds, 0),
+      storeWriteKBPerSecond: storeBytes === null ? null : round(storeBytes / 1024, 0),
+      floorRequestsPerSecond: round((floorRequestsEnd - floorRequestsStart) / floorSeconds, 0),
+      floorFailures,
+      farmCpuPercent: round(cpuOf(farmStart, farmEnd)),
+      farmCpuPercentDuringFloor: round(cpuOf(floorFarmStart, floorFarmEnd)),
+      createElementsPerSecond: round(N / createSeconds, 0),
+      machineLoadAverage: loadAverage,
+      ...(rssSeries.length > 1 ? { soakRssStartMB: round(rssSeries[0], 0), soakRssGrowthMB: round(rssSeries[rssSeries.length - 1] - rssSeries[0], 0) } : {}),
+      ...(args['cpu-prof'] ? { cpuProfileDir: args['cpu-prof'] } : {}),
+    };
+    log(
+      [
+        `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element)`,
+        `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU`,
+        `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}`,
+        `actions: ${result.actions} ok, ${result.actionsRefused} refused; latency p50 ${result.actionLatencyP50Ms} ms p99 ${result.actionLatencyP99Ms} ms`,
+        `live: ${result.liveChanges} changes; after the poll p50 ${result.liveLatencyP50Ms} ms p99 ${result.liveLatencyP99Ms} ms; from the change p99 ${result.changeToLiveP99Ms} ms`,
+        `store: ${result.storeRowsPerSecond ?? 'n/a'} rows/s, ${result.storeWriteKBPerSecond ?? 'n/a'} KB/s written`,
+      ].join('\n'),
+    );
+    log(JSON.stringify(result));
+  } finally {
+    await tally.stop().catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,175 @@
+/**
+ * One process of the simulator farm: up to {@link DEVICES_PER_SHARD} simulated devices
+ * (StreamHub device models, and CLOUDPORT services), each listening on its own loopback
+ * address. Models advance only when asked (at each request), so idle devices cost nothing.
+ *
+ * It records what the bench measures at the device: when each periodic poll arrived (poll
+ * lateness), when an operator command arrived (action latency), when the first poll after
+ * a device-side change was answered (live latency), and the request mix (the floor replays
+ * it). Driven over IPC by bench/run.ts.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { DeviceModel, SimulatorInstance, createRequestListener } from '../connectors/haivision-manager/simulator/index.js';
+import { CloudportModel } from '../connectors/amagi-cloudport/simulator/index.js';
+import { listen, type ListeningAdapter } from '../connectors/amagi-cloudport/simulator/http-adapter.js';
+import { cycleLateness } from './poll-lateness.js';
+import { CHANGED_INPUT, DEVICE_PORT, FARM_API_KEY, deviceHost, deviceKind, preciseNow } from './farm-layout.js';
+import type { FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
+
+/** The request each StreamHub answers once per cycle whatever operators do: the lateness probe. */
+const PERIODIC_PATH = '/inputs';
+const COMMAND_PATH = /\/play(IP)?Stream\//;
+
+interface FarmDevice {
+  index: number;
+  close(): Promise<void>;
+  instance?: SimulatorInstance;
+  arrivals: number[];
+  /** A device-side change waiting for the poll that sees it. */
+  pendingChange: boolean;
+  mix: Map<string, { count: number; authorization?: string }>;
+}
+
+const devices: FarmDevice[] = [];
+let requests = 0;
+let recording = false;
+
+process.on('message', (message: FarmRequest) => {
+  handle(message).then(
+    (reply) => reply && send(reply),
+    (error: unknown) => send({ type: 'error', message: (error as Error).stack ?? String(error) }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
+
+function send(reply: FarmReply): void {
+  process.send?.(reply);
+}
+
+async function handle(message: FarmRequest): Promise<FarmReply | undefined> {
+  switch (message.type) {
+    case 'start':
+      for (let index = message.first; index < message.first + message.count; index++) {
+        devices.push(await startDevice(index, message.cloudportShare, message.seed));
+      }
+      return { type: 'ready', count: devices.length };
+    case 'record':
+      recording = message.on;
+      if (message.on) for (const device of devices) device.arrivals.length = 0;
+      return { type: 'recording', on: recording };
+    case 'counters':
+      return { type: 'counters', requests };
+    case 'change':
+      return change(message.index);
+    case 'report':
+      return report(message.from, message.to, message.intervalMs);
+    case 'stop':
+      await Promise.all(devices.map((device) => device.close()));
+      return { type: 'stopped' };
+  }
+}
+
+function byIndex(index: number): FarmDevice | undefined {
+  const first = devices[0]?.index ?? 0;
+  return devices[index - first];
+}
+
+async function startDevice(index: number, cloudportShare: number, seed: number): Promise<FarmDevice> {
+  const host = deviceHost(index);
+  const device: FarmDevice = { index, arrivals: [], pendingChange: false, mix: new Map(), close: async () => undefined };
+  if (deviceKind(index, cloudportShare) === 'amagi-cloudport') {
+    const model = new CloudportModel({ seed: seed + index, customer: `bench-${index}` });
+    const adapter: ListeningAdapter = await listen(model, { host, port: DEVICE_PORT });
+    device.close = () => adapter.close();
+    // The adapter owns its server: observe the requests where it hands them to the model.
+    const handleRequest = model.handle.bind(model);
+    model.handle = (request) => {
+      requests++;
+      if (recording && request.method === 'GET') {
+        const query = request.query.toString();
+        remember(device, query ? `${request.path}?${query}` : request.path, request.headers.authorization);
+      }
+      return handleRequest(request);
+    };
+    return device;
+  }
+  const instance = new SimulatorInstance(
+    new DeviceModel({ seed: seed + index, apiKey: FARM_API_KEY, identifier: `SH-BENCH-${index}`, now: Date.now() }),
+    true,
+  );
+  device.instance = instance;
+  const answer = createRequestListener(instance);
+  const server: Server = createServer((request, response) => {
+    observe(device, request, response);
+    answer(request, response);
+  });
+  // Longer than Tally's keep-alive, so the client is the one to close idle connections.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(DEVICE_PORT, host, () => resolve());
+  });
+  device.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return device;
+}
+
+function observe(device: FarmDevice, request: IncomingMessage, response: ServerResponse): void {
+  requests++;
+  const at = preciseNow();
+  const url = request.url ?? '/';
+  const path = url.split('?', 1)[0];
+  if (path.startsWith('/_sim/')) return;
+  if (request.method !== 'GET') {
+    if (COMMAND_PATH.test(path) || path === '/config/item') send({ type: 'command', index: device.index, at });
+    return;
+  }
+  if (COMMAND_PATH.test(path)) send({ type: 'command', index: device.index, at });
+  if (!recording) return;
+  remember(device, url, undefined);
+  if (path !== PERIODIC_PATH) return;
+  device.arrivals.push(at);
+  if (device.pendingChange) {
+    device.pendingChange = false;
+    response.once('finish', () => send({ type: 'seen', index: device.index, at: preciseNow() }));
+  }
+}
+
+function remember(device: FarmDevice, url: string, authorization: string | undefined): void {
+  const seen = device.mix.get(url);
+  if (seen) {
+    seen.count++;
+    seen.authorization = authorization;
+  } else device.mix.set(url, { count: 1, authorization });
+}
+
+/** Connects or disconnects the device's last input, as a field unit coming and going would. */
+function change(index: number): FarmReply {
+  const device = byIndex(index);
+  const input = device?.instance?.device.input(CHANGED_INPUT);
+  if (!device?.instance || !input) return { type: 'error', message: `device ${index} has no input ${CHANGED_INPUT}` };
+  const connected = !input.connected;
+  device.instance.device.setConnected(input, connected);
+  device.pendingChange = true;
+  return { type: 'changed', index, inputKey: String(CHANGED_INPUT), connected, at: preciseNow() };
+}
+
+function report(from: number, to: number, intervalMs: number): FarmReply {
+  const lateness: number[] = [];
+  let missed = 0;
+  let polls = 0;
+  const mix: RequestMix[] = [];
+  for (const device of devices) {
+    if (device.instance) {
+      const figures = cycleLateness(device.arrivals, intervalMs, from, to);
+      for (const value of figures.lateness) lateness.push(Math.round(value * 10) / 10);
+      missed += figures.missed;
+      polls += figures.polls;
+    }
+    mix.push({ index: device.index, paths: [...device.mix].map(([url, { count, authorization }]) => ({ url, count, authorization })) });
+  }
+  return { type: 'report', lateness, missed, polls, mix };
+}
