@@ -8,7 +8,7 @@ import { HttpDispatchers } from './http-dispatchers.js';
 import { ElementHttpSession, parseRetryAfter } from './http-session.js';
 import { proxyFor } from './proxy-decision.js';
 import { MASK } from './secret-masker.js';
-import { StreamViewer } from './stream-viewer.js';
+import { BODIES_KEPT, StreamViewer } from './stream-viewer.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse, body: string) => void;
 
@@ -206,6 +206,10 @@ describe('ElementHttpSession', () => {
     expect(entries).toHaveLength(100);
     expect(entries[0].url).toBe(`${baseUrl}/n/5`);
     expect(entries[99].url).toBe(`${baseUrl}/n/104`);
+    // Only the newest exchanges keep their bodies; the others say what was there.
+    expect(entries.slice(-BODIES_KEPT).every((entry) => entry.responseBody === 'ok')).toBe(true);
+    expect(entries[99 - BODIES_KEPT].responseBody).toBe(`[2 characters, not kept: only the latest ${BODIES_KEPT} exchanges keep their bodies]`);
+    expect(entries[99 - BODIES_KEPT]).toMatchObject({ status: 200, statusLine: '200 OK' });
   });
 });
 
