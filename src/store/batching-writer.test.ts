@@ -1,29 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchingWriter } from './batching-writer.js';
 import { SqliteStore } from './sqlite-store.js';
-import type { ElementRecord, StoredRow, ValueBatch } from './types.js';
+import { elementRecord } from '../../test/store/element-record.js';
+import type { StoredRow, ValueBatch } from './types.js';
 
-const ELEMENT: ElementRecord = {
-  id: 'enc-1',
-  name: 'Encoder',
-  connector: 'test',
-  connection: {
-    host: '127.0.0.1',
-    port: 80,
-    tls: false,
-    skipTlsVerify: false,
-    deviceAddress: '',
-    requestTimeout: 1000,
-    elementTimeout: 5000,
-    retries: 0,
-  },
-  config: {},
-  sealedSecrets: {},
-  pollIntervals: {},
-  operatorState: 'active',
-  createdAt: 1,
-  updatedAt: 1,
-};
+const ELEMENT = elementRecord('enc-1');
 
 function row(key: string, state: string): StoredRow {
   return { elementId: 'enc-1', tableId: 'streams', key, displayKey: key, cells: { state }, updatedAt: 1 };

@@ -13,17 +13,10 @@ import { createTally, type Tally } from '../../src/app/create-tally.js';
 
 export const DEVICE_KEY = 'resilience-streamhub-key';
 
-export interface FaultPlan {
-  latencyMs?: number;
-  hang?: boolean;
-  drop?: boolean;
-  status?: number;
-  retryAfter?: number;
-  malformed?: boolean;
-  truncated?: boolean;
-  oversizedBytes?: number;
-  slowDripMs?: number;
-}
+import type { FaultPlan } from '../../connectors/haivision-manager/simulator/faults.js';
+
+/** The faults the Haivision simulator's `/_sim/faults` takes. */
+export type { FaultPlan };
 
 export interface Answer<T = any> {
   status: number;

@@ -4,30 +4,11 @@
  * SIGKILL in the middle of this loop.
  */
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { elementRecord } from './element-record.js';
 
 const [path, elementId] = process.argv.slice(2);
 const store = SqliteStore.open(path);
-await store.saveElement({
-  id: elementId,
-  name: 'Crash test',
-  connector: 'test',
-  connection: {
-    host: '127.0.0.1',
-    port: 80,
-    tls: false,
-    skipTlsVerify: false,
-    deviceAddress: '',
-    requestTimeout: 1000,
-    elementTimeout: 5000,
-    retries: 0,
-  },
-  config: {},
-  sealedSecrets: {},
-  pollIntervals: {},
-  operatorState: 'active',
-  createdAt: 1,
-  updatedAt: 1,
-});
+await store.saveElement(elementRecord(elementId, 'Crash test'));
 process.stdout.write('ready\n');
 
 const rows = Array.from({ length: 20 }, (_, i) => `row-${i}`);
