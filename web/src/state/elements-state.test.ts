@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ElementView, LiveMessage } from '../api/types.js';
-import { applyElementMessages, elementsState } from './elements-state.js';
+import { applyElementMessages, elementsState, loadElements } from './elements-state.js';
+
+// The snapshot the browser loads; each test decides when the server answers.
+const server = vi.hoisted(() => ({ answer: (_list: unknown[]) => {}, elements: () => new Promise<unknown[]>(() => {}) }));
+vi.mock('../api/api-client.js', () => ({
+  api: { elements: () => server.elements(), activeAlarms: async () => [] },
+}));
 
 const element = (id: string, state: ElementView['state']): ElementView =>
   ({ id, name: id, connector: 'c', state, stateReason: '', operatorState: 'active' }) as ElementView;
@@ -27,5 +33,15 @@ describe('element browser state', () => {
     const before = elementsState.value;
     applyElementMessages([{ type: 'params', elementId: 'a', params: [] }]);
     expect(elementsState.value).toBe(before);
+  });
+
+  it('keeps a state change that arrives while the snapshot is on its way', async () => {
+    server.elements = () => new Promise((resolve) => (server.answer = resolve));
+    const loading = loadElements();
+    // The server read the list while the element was still active; the change comes first.
+    applyElementMessages([{ type: 'element', element: element('c', 'timeout') }]);
+    server.answer([element('c', 'active')]);
+    await loading;
+    expect(elementsState.value.elements.get('c')?.state).toBe('timeout');
   });
 });

@@ -24,9 +24,23 @@ export const elementsState = new Observable<ElementsSnapshot>({
 
 const activeAlarms = new Map<string, AlarmInfo>();
 let alarmsAvailable = false;
+/**
+ * Live messages received while the newest snapshot loads. The snapshot may have been read
+ * before them, so they are applied again on top of it: a state change that arrives during
+ * the first load is not lost. Re-applying is harmless, as messages replace by id.
+ */
+let arrivedDuringLoad: LiveMessage[] | null = null;
 
 export async function loadElements(): Promise<void> {
-  const [list, alarms] = await Promise.all([api.elements(), api.activeAlarms().catch(() => null)]);
+  const arrived: LiveMessage[] = [];
+  arrivedDuringLoad = arrived;
+  let list: ElementView[];
+  let alarms: AlarmInfo[] | null;
+  try {
+    [list, alarms] = await Promise.all([api.elements(), api.activeAlarms().catch(() => null)]);
+  } finally {
+    if (arrivedDuringLoad === arrived) arrivedDuringLoad = null;
+  }
   activeAlarms.clear();
   alarmsAvailable = alarms !== null;
   for (const alarm of alarms ?? []) activeAlarms.set(String(alarm.id), alarm);
@@ -36,6 +50,7 @@ export async function loadElements(): Promise<void> {
     loaded: true,
     error: null,
   });
+  applyMessages(arrived);
 }
 
 export function failElements(error: string): void {
@@ -44,6 +59,11 @@ export function failElements(error: string): void {
 
 /** Applies one frame's live messages: element states, removals and alarm changes. */
 export function applyElementMessages(messages: readonly LiveMessage[]): void {
+  arrivedDuringLoad?.push(...messages);
+  applyMessages(messages);
+}
+
+function applyMessages(messages: readonly LiveMessage[]): void {
   let changed = false;
   let alarmsChanged = false;
   const elements = elementsState.value.elements;
