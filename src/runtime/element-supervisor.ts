@@ -254,15 +254,9 @@ export class ElementSupervisor implements SlotUser, ContextHost {
   }
 
   private kick(): void {
-    if (this.running !== null || this.queue.size === 0) return;
-    // Operator work takes the limiter's urgent lane, even if the element already waits for polls.
-    const urgent = this.queue.hasOperatorWork;
-    if (this.submitted) {
-      if (urgent) this.deps.limiter.promote(this);
-      return;
-    }
+    if (this.submitted || this.running !== null || this.queue.size === 0) return;
     this.submitted = true;
-    this.deps.limiter.submit(this, urgent);
+    this.deps.limiter.submit(this);
   }
 
   private startWork(work: Work): void {
