@@ -26,6 +26,8 @@ export class LiveSocket {
   private readonly messageListeners = new Set<Listener<LiveMessage[]>>();
   private readonly statusListeners = new Set<Listener<LiveStatus>>();
   private readonly reconnectListeners = new Set<() => void>();
+  /** Run once at the server's next subscription confirmation. */
+  private readonly confirmationListeners = new Set<() => void>();
   private readonly batcher = new FrameBatcher<LiveMessage>((messages) => {
     for (const listener of this.messageListeners) listener(messages);
   });
@@ -81,10 +83,18 @@ export class LiveSocket {
    * Returns one function that undoes all three.
    */
   follow(scope: Scope, onMessages: Listener<LiveMessage[]>, reload: () => void): () => void {
+    // The view's first snapshot may be read before the server applies the subscription; a
+    // change between the two would be lost for good, so load again once it is confirmed.
+    const reloadOnConfirmation = () => {
+      this.confirmationListeners.delete(reloadOnConfirmation);
+      reload();
+    };
+    this.confirmationListeners.add(reloadOnConfirmation);
     const release = this.subscribe(scope);
     const stopMessages = this.onMessages(onMessages);
     const stopReconnect = this.onReconnect(reload);
     return () => {
+      this.confirmationListeners.delete(reloadOnConfirmation);
       release();
       stopMessages();
       stopReconnect();
@@ -129,7 +139,11 @@ export class LiveSocket {
       return;
     }
     const messages = Array.isArray(parsed) ? parsed : [parsed];
-    this.batcher.push(messages.filter((m): m is LiveMessage => typeof m === 'object' && m !== null && 'type' in m));
+    const live = messages.filter((m): m is LiveMessage => typeof m === 'object' && m !== null && 'type' in m);
+    if (live.some((message) => (message as { type: string }).type === 'subscribed')) {
+      for (const listener of [...this.confirmationListeners]) listener();
+    }
+    this.batcher.push(live);
   }
 
   private scheduleReconnect(): void {
