@@ -40,4 +40,45 @@ describe('ConcurrencyLimiter', () => {
     expect(ran).toBe(true);
     expect(limiter.active).toBe(0);
   });
+
+  it('serves operator work first, moving an element that already waits for polls', async () => {
+    const limiter = new ConcurrencyLimiter(1);
+    const started: string[] = [];
+    let finish: () => void = () => {};
+    const user = (name: string): SlotUser => ({
+      runSlot: () =>
+        new Promise<void>((resolve) => {
+          started.push(name);
+          finish = resolve;
+        }),
+    });
+    const busy = user('busy');
+    const polls = [user('poll-1'), user('poll-2'), user('poll-3')];
+    const operator = user('operator');
+    limiter.submit(busy);
+    for (const poll of polls) limiter.submit(poll);
+    limiter.submit(operator, true);
+    // poll-3 was waiting for its polls when an operator's action arrived for it.
+    limiter.promote(polls[2]);
+    expect(limiter.queued).toBe(4);
+    const settle = async () => {
+      finish();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    };
+    for (let i = 0; i < 5; i++) await settle();
+    expect(started).toEqual(['busy', 'operator', 'poll-3', 'poll-1', 'poll-2']);
+    expect(limiter.queued).toBe(0);
+  });
+
+  it('never queues a user twice', () => {
+    const limiter = new ConcurrencyLimiter(1);
+    const started: string[] = [];
+    const user = (name: string): SlotUser => ({ runSlot: () => new Promise<void>(() => void started.push(name)) });
+    limiter.submit(user('busy'));
+    const waiting = user('waiting');
+    limiter.submit(waiting);
+    limiter.submit(waiting);
+    limiter.submit(waiting, true);
+    expect(limiter.queued).toBe(1);
+  });
 });

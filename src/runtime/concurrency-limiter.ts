@@ -3,6 +3,10 @@
  * 10,000 polls must not open 10,000 sockets nor starve the event loop. Waiting elements are
  * served first come, first served; an element re-submits after each item of work, so one
  * busy element cannot hold a slot while others wait.
+ *
+ * Operator work must not wait behind thousands of other elements' polls, so there are two
+ * lanes: an element whose next work is an operator's goes in the urgent lane, served first,
+ * and an element already waiting in the ordinary lane is moved there when such work arrives.
  */
 
 /** Something that uses a slot for one item of work and settles when done. */
@@ -10,10 +14,53 @@ export interface SlotUser {
   runSlot(): Promise<void>;
 }
 
+/** One place in a lane; cancelled when its user is moved to the urgent lane. */
+interface Ticket {
+  user: SlotUser;
+  urgent: boolean;
+  cancelled: boolean;
+}
+
+/** A FIFO with O(1) dequeue: a head index instead of shift(), with thousands waiting. */
+class Lane {
+  private items: Ticket[] = [];
+  private head = 0;
+
+  push(ticket: Ticket): void {
+    this.items.push(ticket);
+  }
+
+  /** The next ticket still valid, skipping cancelled ones. */
+  take(): Ticket | undefined {
+    while (this.head < this.items.length) {
+      const ticket = this.items[this.head++];
+      this.compact();
+      if (!ticket.cancelled) return ticket;
+    }
+    return undefined;
+  }
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  private compact(): void {
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
 export class ConcurrencyLimiter {
   private running = 0;
-  private waiting: SlotUser[] = [];
-  private waitingHead = 0;
+  private readonly urgent = new Lane();
+  private readonly ordinary = new Lane();
+  /** The ticket each waiting user holds. */
+  private readonly tickets = new Map<SlotUser, Ticket>();
   private readonly release = (): void => {
     this.running--;
     this.next();
@@ -23,9 +70,26 @@ export class ConcurrencyLimiter {
     if (!Number.isInteger(limit) || limit < 1) throw new Error('concurrency limit must be a positive integer');
   }
 
-  submit(user: SlotUser): void {
-    this.waiting.push(user);
+  /** Waits for a slot; `urgent` for operator work. A user waits at most once at a time. */
+  submit(user: SlotUser, urgent = false): void {
+    if (this.tickets.has(user)) {
+      if (urgent) this.promote(user);
+      return;
+    }
+    const ticket: Ticket = { user, urgent, cancelled: false };
+    this.tickets.set(user, ticket);
+    (urgent ? this.urgent : this.ordinary).push(ticket);
     this.next();
+  }
+
+  /** Moves a waiting user to the urgent lane (operator work arrived while it waited). */
+  promote(user: SlotUser): void {
+    const ticket = this.tickets.get(user);
+    if (!ticket || ticket.urgent) return;
+    ticket.cancelled = true;
+    const promoted: Ticket = { user, urgent: true, cancelled: false };
+    this.tickets.set(user, promoted);
+    this.urgent.push(promoted);
   }
 
   get active(): number {
@@ -33,32 +97,22 @@ export class ConcurrencyLimiter {
   }
 
   get queued(): number {
-    return this.waiting.length - this.waitingHead;
+    return this.tickets.size;
   }
 
   private next(): void {
-    while (this.running < this.limit && this.waitingHead < this.waiting.length) {
-      const user = this.waiting[this.waitingHead++];
-      this.compact();
+    while (this.running < this.limit) {
+      const ticket = this.urgent.take() ?? this.ordinary.take();
+      if (!ticket) return;
+      this.tickets.delete(ticket.user);
       this.running++;
       let done: Promise<void>;
       try {
-        done = user.runSlot();
+        done = ticket.user.runSlot();
       } catch {
         done = Promise.resolve();
       }
       done.then(this.release, this.release);
-    }
-  }
-
-  // A head index instead of shift() keeps dequeuing O(1) with thousands waiting.
-  private compact(): void {
-    if (this.waitingHead === this.waiting.length) {
-      this.waiting.length = 0;
-      this.waitingHead = 0;
-    } else if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
-      this.waiting = this.waiting.slice(this.waitingHead);
-      this.waitingHead = 0;
     }
   }
 }

@@ -254,9 +254,15 @@ export class ElementSupervisor implements SlotUser, ContextHost {
   }
 
   private kick(): void {
-    if (this.submitted || this.running !== null || this.queue.size === 0) return;
+    if (this.running !== null || this.queue.size === 0) return;
+    // Operator work takes the limiter's urgent lane, even if the element already waits for polls.
+    const urgent = this.queue.hasOperatorWork;
+    if (this.submitted) {
+      if (urgent) this.deps.limiter.promote(this);
+      return;
+    }
     this.submitted = true;
-    this.deps.limiter.submit(this);
+    this.deps.limiter.submit(this, urgent);
   }
 
   private startWork(work: Work): void {

@@ -27,6 +27,11 @@ export class WorkQueue<T extends QueueItem> {
     this.tally.queued++;
   }
 
+  /** True when an operator's work waits (it runs before any poll). */
+  get hasOperatorWork(): boolean {
+    return this.head.length > 0;
+  }
+
   /** Queues a poll group at the back; false when it is already waiting. */
   pushPoll(item: T): boolean {
     if (item.queued) return false;
