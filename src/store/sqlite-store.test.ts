@@ -38,8 +38,12 @@ function event(time: number, elementId: string | null, kind: InfoEvent['kind'], 
   return { time, elementId, kind, user: 'alice', message };
 }
 
-describe('SqliteStore', () => {
+describe.each([
+  ['writing on the event loop', false],
+  ['writing on its write thread', true],
+])('SqliteStore, %s', (_mode, writeThread) => {
   let dir: string;
+  const open = (path = join(dir, 'tally.db')) => SqliteStore.open(path, { writeThread });
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'tally-store-'));
   });
@@ -49,7 +53,7 @@ describe('SqliteStore', () => {
 
   it('keeps configuration, last values and rows across a restart', async () => {
     const path = join(dir, 'tally.db');
-    const store = SqliteStore.open(path);
+    const store = open(path);
     await store.saveElement(element('enc-1'));
     await store.writeBatch(
       batch({
@@ -73,7 +77,7 @@ describe('SqliteStore', () => {
     await store.setSetting('adminTokenHash', 'abc');
     await store.close();
 
-    const reopened = SqliteStore.open(path);
+    const reopened = open(path);
     expect(await reopened.listElements()).toEqual([element('enc-1')]);
     expect(await reopened.getElement('enc-1')).toEqual(element('enc-1'));
     expect(await reopened.getElement('nope')).toBeUndefined();
@@ -100,11 +104,11 @@ describe('SqliteStore', () => {
 
   it('runs its migrations once: re-opening and migrate() change nothing', async () => {
     const path = join(dir, 'tally.db');
-    const store = SqliteStore.open(path);
+    const store = open(path);
     await store.saveElement(element('enc-1'));
     await store.migrate();
     await store.close();
-    const reopened = SqliteStore.open(path);
+    const reopened = open(path);
     await reopened.migrate();
     const applied = reopened.db.prepare("SELECT version FROM schema_migrations WHERE namespace = 'core'").all();
     expect(applied).toEqual([{ version: 1 }]);
@@ -113,7 +117,7 @@ describe('SqliteStore', () => {
   });
 
   it('upserts: saving and writing again replaces, not duplicates', async () => {
-    const store = SqliteStore.open(':memory:');
+    const store = open();
     await store.saveElement(element('enc-1'));
     await store.saveElement(element('enc-1', { name: 'Renamed', operatorState: 'paused', updatedAt: 5000 }));
     await store.writeBatch(batch({ params: [{ elementId: 'enc-1', paramId: 'bitrate', value: 1, updatedAt: 1 }] }));
@@ -130,7 +134,7 @@ describe('SqliteStore', () => {
   });
 
   it('writes a batch atomically: a failing batch leaves nothing behind', async () => {
-    const store = SqliteStore.open(':memory:');
+    const store = open();
     await store.saveElement(element('enc-1'));
     const broken = batch({
       params: [{ elementId: 'enc-1', paramId: 'bitrate', value: 9, updatedAt: 1 }],
@@ -143,7 +147,7 @@ describe('SqliteStore', () => {
   });
 
   it('deletes table rows and removes an element with its values but keeps its events', async () => {
-    const store = SqliteStore.open(':memory:');
+    const store = open();
     await store.saveElement(element('enc-1'));
     await store.saveElement(element('enc-2'));
     const row = (key: string) => ({
@@ -181,7 +185,7 @@ describe('SqliteStore', () => {
   });
 
   it('queries events by element, kind and time range, newest first, limited', async () => {
-    const store = SqliteStore.open(':memory:');
+    const store = open();
     await store.writeBatch(
       batch({
         events: [
@@ -211,6 +215,27 @@ describe('SqliteStore', () => {
     const [system] = await store.listEvents({ kind: 'info' });
     expect(system.elementId).toBeNull();
     expect(system).not.toHaveProperty('details');
+    await store.close();
+  });
+
+  it('goes on writing after a failed batch', async () => {
+    const store = open();
+    await store.saveElement(element('enc-1'));
+    const broken = batch({ events: [{ ...event(1, 'enc-1', 'set'), message: null as unknown as string }] });
+    await expect(store.writeBatch(broken)).rejects.toThrow(/NOT NULL/);
+    await store.writeBatch(batch({ params: [{ elementId: 'enc-1', paramId: 'p', value: 1, updatedAt: 1 }] }));
+    expect((await store.loadValues('enc-1')).params).toHaveLength(1);
+    await store.close();
+  });
+
+  it('has committed a batch once its write resolves: another connection sees it', async () => {
+    const path = join(dir, 'tally.db');
+    const store = open(path);
+    await store.saveElement(element('enc-1'));
+    await store.writeBatch(batch({ params: [{ elementId: 'enc-1', paramId: 'p', value: 7, updatedAt: 1 }] }));
+    const reader = SqliteStore.open(path);
+    expect((await reader.loadValues('enc-1')).params).toEqual([{ elementId: 'enc-1', paramId: 'p', value: 7, updatedAt: 1 }]);
+    await reader.close();
     await store.close();
   });
 });

@@ -6,6 +6,8 @@
 import type { Value } from '../sdk/index.js';
 import { clampLimit, SqlConditions } from './sql-conditions.js';
 import { openSqlite, runMigrations, type Migration, type SqliteDatabase } from './sqlite-database.js';
+import { prepareValueWrites, withoutUnknownElements, type ValueWrites } from './value-writes.js';
+import { ValueWriteThread } from './value-write-thread.js';
 import type {
   ElementRecord,
   EventQuery,
@@ -110,10 +112,18 @@ interface EventRow {
   details: string | null;
 }
 
+export interface SqliteStoreOptions {
+  /**
+   * Writes last values, rows and events on a worker thread with its own connection (and
+   * leaves it the WAL checkpoints), so the event loop never blocks on them. Ignored for
+   * an in-memory database, which a second connection cannot share.
+   */
+  writeThread?: boolean;
+}
+
 export class SqliteStore implements Store {
   private readonly statements: ReturnType<typeof prepareStatements>;
-  private readonly writeBatchTransaction: (batch: ValueBatch) => void;
-  private readonly deleteElementTransaction: (id: string) => void;
+  private readonly writes: ValueWrites;
   /**
    * Ids of configured elements. A write-behind buffer may still hold values of an element
    * after its deletion; checking here (this process owns the file) keeps them from coming
@@ -121,22 +131,22 @@ export class SqliteStore implements Store {
    */
   private readonly elementIds: Set<string>;
 
-  private constructor(readonly db: SqliteDatabase) {
+  private constructor(
+    readonly db: SqliteDatabase,
+    private readonly writeThread: ValueWriteThread | undefined,
+  ) {
     runMigrations(db, 'core', CORE_MIGRATIONS);
     this.statements = prepareStatements(db);
+    this.writes = prepareValueWrites(db);
     this.elementIds = new Set(this.statements.listElementIds.pluck().all() as string[]);
-    this.writeBatchTransaction = db.transaction((batch: ValueBatch) => this.applyBatch(batch));
-    this.deleteElementTransaction = db.transaction((id: string) => {
-      this.statements.deleteParams.run(id);
-      this.statements.deleteRows.run(id);
-      this.statements.deleteElement.run(id);
-      this.elementIds.delete(id);
-    });
+    // The write thread commits most often: it checkpoints, off the event loop.
+    if (writeThread) db.pragma('wal_autocheckpoint = 0');
   }
 
   /** Opens (creating and migrating) the store at `path`; ':memory:' for a throw-away one. */
-  static open(path: string): SqliteStore {
-    return new SqliteStore(openSqlite(path));
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+    const writeThread = options.writeThread && path !== ':memory:' ? new ValueWriteThread(path) : undefined;
+    return new SqliteStore(openSqlite(path), writeThread);
   }
 
   async migrate(): Promise<void> {
@@ -169,7 +179,10 @@ export class SqliteStore implements Store {
   }
 
   async deleteElement(id: string): Promise<void> {
-    this.deleteElementTransaction(id);
+    // First, so that no batch sent after this carries the element's values.
+    this.elementIds.delete(id);
+    if (this.writeThread) await this.writeThread.deleteElement(id);
+    else this.writes.deleteElement(id);
   }
 
   async loadValues(elementId: string): Promise<{ params: StoredParam[]; rows: StoredRow[] }> {
@@ -196,7 +209,9 @@ export class SqliteStore implements Store {
 
   /** Writes the batch in one transaction; values and rows of unknown (deleted) elements are skipped. */
   async writeBatch(batch: ValueBatch): Promise<void> {
-    this.writeBatchTransaction(batch);
+    const known = withoutUnknownElements(batch, this.elementIds);
+    if (this.writeThread) await this.writeThread.writeBatch(known);
+    else this.writes.writeBatch(known);
   }
 
   async listEvents(query: EventQuery): Promise<InfoEvent[]> {
@@ -221,33 +236,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.writeThread?.close();
     if (this.db.open) this.db.close();
-  }
-
-  private applyBatch(batch: ValueBatch): void {
-    const s = this.statements;
-    const known = this.elementIds;
-    for (const p of batch.params) {
-      if (known.has(p.elementId)) s.upsertParam.run(p.elementId, p.paramId, JSON.stringify(p.value), p.updatedAt);
-    }
-    for (const r of batch.rows) {
-      if (known.has(r.elementId)) {
-        s.upsertRow.run(r.elementId, r.tableId, r.key, r.displayKey, JSON.stringify(r.cells), r.updatedAt);
-      }
-    }
-    for (const d of batch.deletedRows) {
-      s.deleteRow.run(d.elementId, d.tableId, d.key);
-    }
-    for (const e of batch.events) {
-      s.insertEvent.run(
-        e.time,
-        e.elementId,
-        e.kind,
-        e.user,
-        e.message,
-        e.details === undefined ? null : JSON.stringify(e.details),
-      );
-    }
   }
 }
 
@@ -266,27 +256,9 @@ function prepareStatements(db: SqliteDatabase) {
          poll_intervals = excluded.poll_intervals, operator_state = excluded.operator_state,
          created_at = excluded.created_at, updated_at = excluded.updated_at`,
     ),
-    deleteElement: db.prepare('DELETE FROM elements WHERE id = ?'),
-    deleteParams: db.prepare('DELETE FROM param_values WHERE element_id = ?'),
-    deleteRows: db.prepare('DELETE FROM table_rows WHERE element_id = ?'),
     loadParams: db.prepare('SELECT param_id, value, updated_at FROM param_values WHERE element_id = ?'),
     loadRows: db.prepare(
       'SELECT table_id, row_key, display_key, cells, updated_at FROM table_rows WHERE element_id = ? ORDER BY table_id, row_key',
-    ),
-    upsertParam: db.prepare(
-      `INSERT INTO param_values (element_id, param_id, value, updated_at)
-       VALUES (?, ?, ?, ?)
-       ON CONFLICT (element_id, param_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    ),
-    upsertRow: db.prepare(
-      `INSERT INTO table_rows (element_id, table_id, row_key, display_key, cells, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (element_id, table_id, row_key) DO UPDATE SET display_key = excluded.display_key,
-         cells = excluded.cells, updated_at = excluded.updated_at`,
-    ),
-    deleteRow: db.prepare('DELETE FROM table_rows WHERE element_id = ? AND table_id = ? AND row_key = ?'),
-    insertEvent: db.prepare(
-      'INSERT INTO info_events (time, element_id, kind, user, message, details) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     getSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
     setSetting: db.prepare(

@@ -1,0 +1,87 @@
+/**
+ * The store's value write thread, seen from the main thread: last values, table rows and
+ * information events are written by a worker thread on a connection of its own, so the
+ * event loop that polls thousands of elements and answers operators never blocks on
+ * SQLite. Requests are written in the order they are sent (a deletion after the values
+ * queued before it), and each promise settles once its transaction has committed or failed.
+ *
+ * The worker starts with the first write. When it dies, what it had not answered is
+ * rejected (the batching writer keeps and retries those changes) and the next write
+ * starts a new one.
+ */
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-thread.js';
+import type { ValueBatch } from './types.js';
+import type { ValueWriteReply, ValueWriteRequest, ValueWriteThreadData } from './value-write-protocol.js';
+
+/** How often the thread checkpoints the WAL into the database file. */
+const CHECKPOINT_MS = 10_000;
+
+/** A request before it is numbered. */
+type Request = ValueWriteRequest extends infer R ? (R extends ValueWriteRequest ? Omit<R, 'id'> : never) : never;
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** A running worker and the requests it has not answered yet. */
+interface Running {
+  worker: Worker;
+  waiting: Map<number, Waiter>;
+}
+
+export class ValueWriteThread {
+  private running: Running | undefined;
+  private nextId = 1;
+
+  constructor(private readonly path: string) {}
+
+  writeBatch(batch: ValueBatch): Promise<void> {
+    return this.send({ kind: 'batch', batch });
+  }
+
+  deleteElement(elementId: string): Promise<void> {
+    return this.send({ kind: 'deleteElement', elementId });
+  }
+
+  /** Lets the thread finish what it was sent, checkpoint and close its connection. */
+  async close(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    await this.send({ kind: 'close' });
+    this.running = undefined;
+    await running.worker.terminate();
+  }
+
+  private send(request: Request): Promise<void> {
+    const running = (this.running ??= this.spawn());
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      running.waiting.set(id, { resolve, reject });
+      running.worker.postMessage({ ...request, id });
+    });
+  }
+
+  private spawn(): Running {
+    const workerData: ValueWriteThreadData = { path: this.path, checkpointMs: CHECKPOINT_MS };
+    const running: Running = { worker: startWorker(import.meta.url, 'value-write-worker', { workerData }), waiting: new Map() };
+    running.worker.on('message', (reply: ValueWriteReply) => {
+      const waiter = running.waiting.get(reply.id);
+      running.waiting.delete(reply.id);
+      if (reply.error === undefined) waiter?.resolve();
+      else waiter?.reject(new Error(reply.error));
+    });
+    running.worker.on('error', (error) => this.lose(running, error));
+    running.worker.on('exit', (code) => this.lose(running, new Error(`the value write thread stopped (exit code ${code})`)));
+    // An idle thread must not keep a finished process alive; close() is what ends it in order.
+    running.worker.unref();
+    return running;
+  }
+
+  private lose(running: Running, error: Error): void {
+    if (this.running === running) this.running = undefined;
+    for (const waiter of running.waiting.values()) waiter.reject(error);
+    running.waiting.clear();
+  }
+}
