@@ -64,8 +64,6 @@ export interface TallyOptions {
   extensions?: ((parts: TallyParts) => TallyExtension | Promise<TallyExtension>)[];
   server?: Pick<ServerOptions, 'webDist' | 'live' | 'trustProxy' | 'bodyLimit'>;
   env?: NodeJS.ProcessEnv;
-  /** Writes last values on a worker thread (default true); false keeps every write on the event loop. */
-  storeWriteThread?: boolean;
 }
 
 export interface Tally {
@@ -89,7 +87,7 @@ export interface Tally {
 export async function createTally(options: TallyOptions): Promise<Tally> {
   const logger = options.logger ?? pino({ level: 'silent' });
   mkdirSync(options.dataDir, { recursive: true });
-  const store = SqliteStore.open(join(options.dataDir, DATABASE_FILE), { writeThread: options.storeWriteThread ?? true });
+  const store = SqliteStore.open(join(options.dataDir, DATABASE_FILE), { writeThread: true });
   const stops: (() => Promise<void> | void)[] = [() => store.close()];
   try {
     await store.migrate();
