@@ -92,9 +92,10 @@ export const TABLES: TableDef[] = [
       { id: 'connected', name: 'Connected', type: 'boolean' },
       text('videoFormat', 'Video Format'),
       text('message', 'Message'),
-      { ...number('rxBitrate', 'Rx Bitrate', 'kb/s', true), decimals: 0 },
-      { ...number('rtt', 'Round-Trip Time', 'ms', true), decimals: 0 },
-      { ...number('loss', 'Loss', '%', true), decimals: 2 },
+      // Link statistics change at every poll of a live input: their last values are stored lazily.
+      { ...number('rxBitrate', 'Rx Bitrate', 'kb/s', true), decimals: 0, volatile: true },
+      { ...number('rtt', 'Round-Trip Time', 'ms', true), decimals: 0, volatile: true },
+      { ...number('loss', 'Loss', '%', true), decimals: 2, volatile: true },
     ],
   },
   {

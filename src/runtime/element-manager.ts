@@ -132,7 +132,7 @@ export class ElementManager implements ElementService {
     for (const supervisor of this.supervisors.values()) supervisor.shutdown('Tally is stopping');
     this.scheduler.stop();
     if (this.ownsWriter) await this.writer.close();
-    else await this.writer.flush();
+    else await this.writer.flushAll();
     await this.dispatchers.close();
   }
 

@@ -12,6 +12,7 @@ const definition = defineConnector({
   connection: { scheme: 'http', port: 80 },
   params: [
     { id: 'bitrate', name: 'Bitrate', type: 'number', unit: 'Mb/s', decimals: 1 },
+    { id: 'rtt', name: 'Round-Trip Time', type: 'number', unit: 'ms', volatile: true },
     { id: 'password', name: 'Password', type: 'string', secret: true, config: true },
   ],
   tables: [
@@ -22,6 +23,8 @@ const definition = defineConnector({
       columns: [
         { id: 'name', name: 'Name', type: 'string' },
         { id: 'status', name: 'Status', type: 'string' },
+        { id: 'rxBitrate', name: 'Rx Bitrate', type: 'number', volatile: true },
+        { id: 'loss', name: 'Loss', type: 'number', volatile: true },
       ],
     },
   ],
@@ -33,8 +36,8 @@ const definition = defineConnector({
 function setUp() {
   const writes: string[] = [];
   const writer: ValueWriter = {
-    queueParam: (p) => writes.push(`param ${p.paramId}=${String(p.value)}`),
-    queueRow: (r) => writes.push(`row ${r.key}`),
+    queueParam: (p, deferrable) => writes.push(`${deferrable ? 'deferrable ' : ''}param ${p.paramId}=${String(p.value)}`),
+    queueRow: (r, deferrable) => writes.push(`${deferrable ? 'deferrable ' : ''}row ${r.key}`),
     queueRowDelete: (_e, _t, key) => writes.push(`delete ${key}`),
     queueEvent: () => undefined,
   };
@@ -109,5 +112,32 @@ describe('ValueCache', () => {
     expect(writes).toEqual([]);
     expect(unknown).toEqual(['parameter password', 'parameter nope', 'table ghost']);
     expect(cache.rows('outputs')).toEqual([]);
+  });
+
+  it('lets changes of volatile values only wait for the deferred lane', () => {
+    const { cache, writes, messages } = setUp();
+    const link = (key: string, status: string, rxBitrate: number, loss = 0) => ({
+      key,
+      cells: { ...row(key, status).cells, rxBitrate, loss },
+    });
+    cache.setParams({ rtt: 40, bitrate: 8 }, 1);
+    cache.setParams({ rtt: 41 }, 2);
+    cache.fillTable('outputs', [link('a', 'on', 5000)], 1);
+    cache.fillTable('outputs', [link('a', 'on', 5100, 0.1)], 2);
+    cache.fillTable('outputs', [link('a', 'off', 5200)], 3);
+    cache.fillTable('outputs', [{ key: 'a', cells: { ...link('a', 'off', 5300).cells, name: 'Renamed' } }], 4);
+    cache.fillTable('outputs', [link('a', 'off', 5300), link('b', 'on', 5000)], 5);
+    expect(writes).toEqual([
+      'deferrable param rtt=40',
+      'param bitrate=8',
+      'deferrable param rtt=41',
+      'row a', // new
+      'deferrable row a', // only volatile cells changed
+      'row a', // a non-volatile cell changed too
+      'row a', // renamed
+      'row a', // name back
+      'row b', // new
+    ]);
+    expect(messages.filter((m) => m.type === 'rows')).toHaveLength(5); // live updates are not deferred
   });
 });

@@ -33,6 +33,8 @@ export interface RowState extends Row {
 interface TableState {
   readonly def: TableDef;
   readonly rows: Map<string, RowState>;
+  /** Ids of its volatile columns: a row changing only in these may be written late. */
+  readonly volatile: ReadonlySet<string>;
   generation: number;
 }
 
@@ -70,7 +72,10 @@ export class ValueCache {
     for (const def of definition.params) {
       this.params.set(def.id, { def, value: def.default ?? null, updatedAt: null, fresh: isKept(def) });
     }
-    for (const def of definition.tables) this.tables.set(def.id, { def, rows: new Map(), generation: 0 });
+    for (const def of definition.tables) {
+      const volatile = new Set(def.columns.filter((column) => column.volatile).map((column) => column.id));
+      this.tables.set(def.id, { def, rows: new Map(), volatile, generation: 0 });
+    }
   }
 
   /** Last values from the store: shown, but stale until polled afresh. */
@@ -138,7 +143,9 @@ export class ValueCache {
       if (changed) {
         state.value = value;
         state.updatedAt = now;
-        if (!state.def.config) this.writer.queueParam({ elementId: this.elementId, paramId: id, value, updatedAt: now });
+        if (!state.def.config) {
+          this.writer.queueParam({ elementId: this.elementId, paramId: id, value, updatedAt: now }, state.def.volatile === true);
+        }
       }
       if (changed || !state.fresh) {
         state.fresh = true;
@@ -202,7 +209,9 @@ export class ValueCache {
     for (const row of rows) {
       const current = table.rows.get(row.key);
       const displayKey = String(row.cells[table.def.displayColumn] ?? row.key);
-      if (current && sameCells(current.cells, row.cells) && current.displayKey === displayKey) {
+      // A new row or a renamed one is never deferred: a restart must show it as it is named now.
+      const change = current?.displayKey === displayKey ? compareCells(current.cells, row.cells, table.volatile) : 'other';
+      if (current && change === 'none') {
         current.seen = generation;
         if (!current.fresh) {
           current.fresh = true;
@@ -212,7 +221,10 @@ export class ValueCache {
       }
       const state: RowState = { key: row.key, cells: { ...row.cells }, displayKey, updatedAt: now, fresh: true, seen: generation };
       table.rows.set(row.key, state);
-      this.writer.queueRow({ elementId: this.elementId, tableId, key: row.key, displayKey, cells: state.cells, updatedAt: now });
+      this.writer.queueRow(
+        { elementId: this.elementId, tableId, key: row.key, displayKey, cells: state.cells, updatedAt: now },
+        change === 'volatile',
+      );
       (changed ??= []).push(this.rowView(state));
     }
     let removed: string[] | null = null;
@@ -270,12 +282,20 @@ export class ValueCache {
   }
 }
 
-function sameCells(current: Record<string, Value>, next: Record<string, Value>): boolean {
+/** How a reported row differs from the kept one: not at all, only in volatile cells, or otherwise. */
+type CellChange = 'none' | 'volatile' | 'other';
+
+function compareCells(current: Record<string, Value>, next: Record<string, Value>, volatile: ReadonlySet<string>): CellChange {
+  let change: CellChange = 'none';
   let count = 0;
   for (const column in next) {
-    if (current[column] !== next[column]) return false;
+    if (current[column] !== next[column]) {
+      if (!volatile.has(column)) return 'other';
+      change = 'volatile';
+    }
     count++;
   }
   for (const _column in current) count--;
-  return count === 0;
+  // A column that appeared or vanished is a change of the row's shape, never deferred.
+  return count === 0 ? change : 'other';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actionTables, defineConnector } from './define-connector.js';
-import type { ActionDef, ConnectorDefinition } from './types.js';
+import type { ActionDef, ConnectorDefinition, ParamDef } from './types.js';
 
 const table = (id: string) => ({ id, name: id, displayColumn: 'name', columns: [{ id: 'name', name: 'Name', type: 'string' as const }] });
 const run = async () => 'done';
@@ -22,5 +22,24 @@ describe('actions offered by several tables', () => {
     expect(() => defineConnector(connector([{ id: 'x', label: 'X', table: 'a', moreTables: ['c'], selection: 'single', run }]))).toThrow(/action x: no table c/);
     expect(() => defineConnector(connector([{ id: 'x', label: 'X', moreTables: ['b'], selection: 'none', run }]))).toThrow(/moreTables needs a table/);
     expect(defineConnector(connector([{ id: 'x', label: 'X', table: 'a', moreTables: ['b'], selection: 'multiple', run }])).actions).toHaveLength(1);
+  });
+});
+
+describe('volatile values', () => {
+  const params = (volatile: Partial<ParamDef>): ConnectorDefinition => ({
+    ...connector([]),
+    params: [{ id: 'bitrate', name: 'Bitrate', type: 'number', volatile: true, ...volatile }],
+  });
+
+  it('refuses a volatile parameter an operator sets', () => {
+    for (const settable of [{ config: true }, { secret: true }, { writable: true }]) {
+      expect(() => defineConnector(params(settable))).toThrow(/parameter bitrate cannot be volatile/);
+    }
+  });
+
+  it('accepts volatile polled parameters and columns', () => {
+    const definition = params({});
+    definition.tables = [{ ...table('a'), columns: [...table('a').columns, { id: 'rtt', name: 'RTT', type: 'number', volatile: true }] }];
+    expect(defineConnector(definition).params[0].volatile).toBe(true);
   });
 });

@@ -32,6 +32,9 @@ function findProblems(def: ConnectorDefinition): string[] {
     if (param.type === 'discrete' && !param.discretes?.length) {
       problems.push(`parameter ${param.id} is discrete but lists no discretes`);
     }
+    if (param.volatile && (param.config || param.secret || param.writable)) {
+      problems.push(`parameter ${param.id} cannot be volatile: it is configuration, secret or writable, and what an operator sets is stored at once`);
+    }
   }
   for (const action of def.actions) {
     for (const table of actionTables(action)) {

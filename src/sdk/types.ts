@@ -53,6 +53,14 @@ interface ValueShape {
   discretes?: Discrete[];
   /** Keep real-time points and rollups of this numeric value. */
   trend?: boolean;
+  /**
+   * Changes at nearly every poll (bitrates, round-trip times, counters): its last value is
+   * persisted at most once per deferred interval (a minute by default) instead of at once —
+   * a restart shows it at most that old, stale until re-polled. Live updates, alarms and
+   * trends are not affected. Not for configuration, secret or writable parameters: what an
+   * operator sets is stored at once.
+   */
+  volatile?: boolean;
 }
 
 /** A handler context for a parameter set, and the value the operator asked for. */

@@ -160,4 +160,88 @@ describe('BatchingWriter', () => {
     expect(batches[0].events).toHaveLength(1);
     await writer.close();
   });
+
+  describe('the deferred lane', () => {
+    const bitrate = (value: number, updatedAt = value) => ({ elementId: 'enc-1', paramId: 'bitrate', value, updatedAt });
+
+    it('writes deferrable changes once per deferred interval, with one timer, never on a plain flush', async () => {
+      const writer = new BatchingWriter(store, { intervalMs: 200, deferredIntervalMs: 10_000 });
+      writer.queueParam(bitrate(1), true);
+      writer.queueRow(row('s1', 'running'), true);
+      writer.queueParam({ elementId: 'enc-2', paramId: 'bitrate', value: 1, updatedAt: 1 }, true);
+      expect(vi.getTimerCount()).toBe(1);
+      await writer.flush();
+      await vi.advanceTimersByTimeAsync(9_999);
+      expect(batches).toHaveLength(0);
+      expect(writer.pendingCount).toBe(3);
+      expect(writer.deferredCount).toBe(3);
+
+      writer.queueParam(bitrate(2), true);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(batches).toHaveLength(1);
+      expect(batches[0].params.map((p) => p.value)).toEqual([2, 1]);
+      expect(batches[0].rows).toEqual([row('s1', 'running')]);
+      expect(writer.pendingCount).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+      await writer.close();
+    });
+
+    it('writes them on close', async () => {
+      const writer = new BatchingWriter(store);
+      writer.queueParam(bitrate(1), true);
+      await writer.close();
+      expect(batches).toHaveLength(1);
+      expect((await store.loadValues('enc-1')).params.map((p) => p.value)).toEqual([1]);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('lets a prompt change take a deferred one\'s place, and a deferrable one join a waiting prompt one', async () => {
+      const writer = new BatchingWriter(store, { intervalMs: 200, deferredIntervalMs: 10_000 });
+      writer.queueParam(bitrate(1), true);
+      writer.queueParam(bitrate(2));
+      writer.queueParam(bitrate(3), true);
+      writer.queueRow(row('s1', 'running'), true);
+      writer.queueRowDelete('enc-1', 'streams', 's1');
+      expect(writer.deferredCount).toBe(0);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(batches).toHaveLength(1);
+      expect(batches[0].params.map((p) => p.value)).toEqual([3]);
+      expect(batches[0].deletedRows).toEqual([{ elementId: 'enc-1', tableId: 'streams', key: 's1' }]);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(batches).toHaveLength(1);
+      await writer.close();
+    });
+
+    it('forgets the deferred values of a deleted element', async () => {
+      const writer = new BatchingWriter(store);
+      writer.queueParam(bitrate(1), true);
+      writer.queueRow(row('s1', 'running'), true);
+      writer.forgetElement('enc-1');
+      expect(writer.pendingCount).toBe(0);
+      await writer.close();
+      expect(batches).toHaveLength(0);
+    });
+
+    it('keeps a failed deferred write, and a deferrable change queued meanwhile replaces a failed prompt one', async () => {
+      const writer = new BatchingWriter(store, { intervalMs: 200, deferredIntervalMs: 10_000 });
+      vi.mocked(store.writeBatch).mockRejectedValueOnce(new Error('disk full'));
+      writer.queueRow(row('s1', 'running'), true);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(writer.failedBatches).toBe(1);
+      expect(writer.pendingCount).toBe(1);
+      await vi.advanceTimersByTimeAsync(200);
+      expect((await store.loadValues('enc-1')).rows).toEqual([row('s1', 'running')]);
+
+      vi.mocked(store.writeBatch).mockImplementationOnce(async () => {
+        writer.queueParam(bitrate(2), true); // comes while the write is under way
+        throw new Error('disk full');
+      });
+      writer.queueParam(bitrate(1));
+      await expect(writer.flush()).rejects.toThrow('disk full');
+      expect(writer.deferredCount).toBe(0);
+      await writer.flush();
+      expect((await store.loadValues('enc-1')).params.map((p) => p.value)).toEqual([2]);
+      await writer.close();
+    });
+  });
 });

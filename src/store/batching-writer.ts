@@ -3,6 +3,13 @@
  * happens; it keeps only the newest change per parameter and per table row, and writes them
  * all as one batch (one transaction) every `intervalMs` or as soon as `maxPending` changes
  * wait. One timer serves every element, so 10,000 elements cost one write per interval.
+ *
+ * A deferrable change (a value that changes at nearly every poll, see `volatile` in the SDK)
+ * waits in a second lane, written every `deferredIntervalMs` by a timer of its own: its last
+ * value only matters after a restart, where a minute-old bitrate is as good as a fresh one.
+ * A key waits in one lane at a time, holding its newest change; a prompt change takes a
+ * deferred one's place, and a deferrable change whose key already waits in the prompt lane
+ * stays there, since that write goes out anyway.
  */
 import type { InfoEvent, Store, StoredParam, StoredRow, ValueBatch } from './types.js';
 
@@ -12,9 +19,14 @@ export interface WriterLogger {
 }
 
 export interface BatchingWriterOptions {
-  /** How long a change may wait before it is written, ms. */
+  /**
+   * How long a change may wait before it is written, ms (default 1 s). Longer means fewer,
+   * bigger transactions: every commit rewrites the B-tree pages it touched into the WAL.
+   */
   intervalMs?: number;
-  /** Write at once when this many changes wait. */
+  /** How long a deferrable change may wait before it is written, ms (default a minute). */
+  deferredIntervalMs?: number;
+  /** Write at once when this many prompt changes wait. */
   maxPending?: number;
   logger?: WriterLogger;
   /** Called after every successful write, for metrics. */
@@ -42,9 +54,14 @@ export class BatchingWriter {
   lastFlushMs = 0;
 
   private readonly intervalMs: number;
+  private readonly deferredIntervalMs: number;
   private readonly maxPending: number;
+  /** The prompt lane. */
   private pending: Pending = emptyPending();
+  /** The deferred lane: parameters and rows only (no deletions, no events). */
+  private deferred: Pending = emptyPending();
   private timer: NodeJS.Timeout | undefined;
+  private deferredTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private sizeFlushRequested = false;
   private failing = false;
@@ -54,31 +71,33 @@ export class BatchingWriter {
     private readonly store: Store,
     private readonly options: BatchingWriterOptions = {},
   ) {
-    this.intervalMs = options.intervalMs ?? 200;
+    this.intervalMs = options.intervalMs ?? 1000;
+    this.deferredIntervalMs = options.deferredIntervalMs ?? 60_000;
     this.maxPending = options.maxPending ?? 5000;
   }
 
-  /** Changes waiting to be written. */
+  /** Changes waiting to be written, in both lanes. */
   get pendingCount(): number {
-    return this.pending.params.size + this.pending.rows.size + this.pending.events.length;
+    return sizeOf(this.pending) + this.deferredCount;
   }
 
-  queueParam(param: StoredParam): void {
-    this.assertOpen();
-    this.pending.params.set(param.elementId + SEPARATOR + param.paramId, param);
-    this.afterQueue();
+  /** Deferrable changes waiting for the deferred interval. */
+  get deferredCount(): number {
+    return sizeOf(this.deferred);
   }
 
-  queueRow(row: StoredRow): void {
-    this.assertOpen();
-    this.pending.rows.set(rowKey(row.elementId, row.tableId, row.key), { deleted: false, row });
-    this.afterQueue();
+  /** `deferrable`: the value changes at nearly every poll and may wait for the deferred lane. */
+  queueParam(param: StoredParam, deferrable = false): void {
+    this.place(param.elementId + SEPARATOR + param.paramId, param, this.pending.params, this.deferred.params, deferrable);
+  }
+
+  /** `deferrable`: only volatile cells changed, so the row may wait for the deferred lane. */
+  queueRow(row: StoredRow, deferrable = false): void {
+    this.place(rowKey(row.elementId, row.tableId, row.key), { deleted: false, row }, this.pending.rows, this.deferred.rows, deferrable);
   }
 
   queueRowDelete(elementId: string, tableId: string, key: string): void {
-    this.assertOpen();
-    this.pending.rows.set(rowKey(elementId, tableId, key), { deleted: true, elementId, tableId, key });
-    this.afterQueue();
+    this.place(rowKey(elementId, tableId, key), { deleted: true, elementId, tableId, key }, this.pending.rows, this.deferred.rows, false);
   }
 
   queueEvent(event: InfoEvent): void {
@@ -93,30 +112,72 @@ export class BatchingWriter {
    */
   forgetElement(elementId: string): void {
     const prefix = elementId + SEPARATOR;
-    for (const key of this.pending.params.keys()) if (key.startsWith(prefix)) this.pending.params.delete(key);
-    for (const key of this.pending.rows.keys()) if (key.startsWith(prefix)) this.pending.rows.delete(key);
+    for (const lane of [this.pending, this.deferred]) {
+      for (const key of lane.params.keys()) if (key.startsWith(prefix)) lane.params.delete(key);
+      for (const key of lane.rows.keys()) if (key.startsWith(prefix)) lane.rows.delete(key);
+    }
   }
 
-  /** Writes everything queued so far; rejects when the write fails (the changes are kept). */
+  /**
+   * Writes the prompt changes queued so far (deferrable ones keep waiting); rejects when the
+   * write fails (the changes are kept).
+   */
   flush(): Promise<void> {
-    const run = this.writing.then(() => this.writePending());
-    this.writing = run.catch(() => undefined);
-    return run;
+    return this.write(false);
   }
 
-  /** Writes what is left and stops the timer; queueing afterwards is a programming error. */
+  /** Writes every change queued so far, deferrable ones included. */
+  flushAll(): Promise<void> {
+    return this.write(true);
+  }
+
+  /**
+   * Writes what is left, deferrable changes included, and stops the timers; queueing
+   * afterwards is a programming error.
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.clearTimer();
-    await this.flush();
+    await this.flushAll();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('BatchingWriter is closed');
   }
 
+  /** Files a change under its key in its lane (see the class comment). */
+  private place<T>(key: string, change: T, prompt: Map<string, T>, deferred: Map<string, T>, deferrable: boolean): void {
+    this.assertOpen();
+    if (deferrable && !prompt.has(key)) {
+      deferred.set(key, change);
+      this.armDeferredTimer();
+      return;
+    }
+    deferred.delete(key);
+    prompt.set(key, change);
+    this.afterQueue();
+  }
+
+  private write(withDeferred: boolean): Promise<void> {
+    const run = this.writing.then(() => {
+      if (withDeferred) this.promoteDeferred();
+      return this.writePending();
+    });
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Moves the deferred lane into the prompt one (their keys never overlap) for its next write. */
+  private promoteDeferred(): void {
+    for (const [key, param] of this.deferred.params) this.pending.params.set(key, param);
+    for (const [key, change] of this.deferred.rows) this.pending.rows.set(key, change);
+    this.deferred = emptyPending();
+    clearTimeout(this.deferredTimer);
+    this.deferredTimer = undefined;
+  }
+
   private afterQueue(): void {
-    if (this.pendingCount >= this.maxPending && !this.failing && !this.sizeFlushRequested) {
+    if (sizeOf(this.pending) >= this.maxPending && !this.failing && !this.sizeFlushRequested) {
       this.sizeFlushRequested = true;
       this.clearTimer();
       void this.flush().catch(() => undefined);
@@ -134,6 +195,15 @@ export class BatchingWriter {
     this.timer.unref();
   }
 
+  private armDeferredTimer(): void {
+    if (this.deferredTimer) return;
+    this.deferredTimer = setTimeout(() => {
+      this.deferredTimer = undefined;
+      void this.flushAll().catch(() => undefined);
+    }, this.deferredIntervalMs);
+    this.deferredTimer.unref();
+  }
+
   private clearTimer(): void {
     if (!this.timer) return;
     clearTimeout(this.timer);
@@ -143,7 +213,7 @@ export class BatchingWriter {
   private async writePending(): Promise<void> {
     this.sizeFlushRequested = false;
     const taken = this.pending;
-    const count = taken.params.size + taken.rows.size + taken.events.length;
+    const count = sizeOf(taken);
     if (count === 0) return;
     this.pending = emptyPending();
     const started = performance.now();
@@ -162,20 +232,37 @@ export class BatchingWriter {
     this.batches++;
     this.rowsWritten += count;
     this.options.onFlush?.(this.lastFlushMs, count);
-    if (this.pendingCount > 0) this.armTimer();
+    if (sizeOf(this.pending) > 0) this.armTimer();
   }
 
-  /** Puts a failed batch back; a change queued meanwhile is newer and wins. */
+  /** Puts a failed batch back in the prompt lane; a change queued meanwhile is newer and wins. */
   private restore(failed: Pending): void {
-    const current = this.pending;
-    for (const [key, param] of failed.params) if (!current.params.has(key)) current.params.set(key, param);
-    for (const [key, change] of failed.rows) if (!current.rows.has(key)) current.rows.set(key, change);
-    current.events = failed.events.concat(current.events);
+    putBack(failed.params, this.pending.params, this.deferred.params);
+    putBack(failed.rows, this.pending.rows, this.deferred.rows);
+    this.pending.events = failed.events.concat(this.pending.events);
+  }
+}
+
+/**
+ * Puts failed changes back in the prompt lane unless a newer one waits. A newer deferrable
+ * one moves to the prompt lane in the failed one's place, as it would have had the failed
+ * change still been waiting when it came.
+ */
+function putBack<T>(failed: Map<string, T>, prompt: Map<string, T>, deferred: Map<string, T>): void {
+  for (const [key, change] of failed) {
+    if (prompt.has(key)) continue;
+    const newer = deferred.get(key);
+    deferred.delete(key);
+    prompt.set(key, newer ?? change);
   }
 }
 
 function emptyPending(): Pending {
   return { params: new Map(), rows: new Map(), events: [] };
+}
+
+function sizeOf(pending: Pending): number {
+  return pending.params.size + pending.rows.size + pending.events.length;
 }
 
 function rowKey(elementId: string, tableId: string, key: string): string {

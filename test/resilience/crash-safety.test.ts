@@ -14,8 +14,12 @@ import { DEVICE_KEY, startTallyProcess, type TallyProcess, waitFor } from './res
 
 const TOKEN = 'resilience-crash-admin-token-0123456789';
 const ELEMENTS = 8;
-/** Longer than any write-behind delay (values 200 ms, alarms and trends ~1 s): by then it is committed. */
-const COMMIT_WAIT_MS = 2_500;
+/**
+ * Longer than any write-behind delay of what is checked below (values 1 s, alarms and trends
+ * ~1 s): by then it is committed. Volatile link statistics wait up to a minute; only row keys
+ * and names are compared.
+ */
+const COMMIT_WAIT_MS = 3_000;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tally-crash-'));
 let simulator: HaivisionSimulator | undefined;
