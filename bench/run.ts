@@ -4,6 +4,7 @@
  *   npm run bench -- --elements 10000 --interval 10 --duration 60
  *   npm run bench -- --elements 2000 --soak            (an hour; reports memory growth)
  *   npm run bench -- --elements 5000 --cpu-prof /tmp/prof   (profiles Tally)
+ *   npm run bench -- --elements 2000 --heap-snapshot /tmp/heap (Tally's heap after the run)
  *
  * 1. A simulator farm (bench/sim-farm.ts, separate processes) serves N devices, each on its
  *    own loopback address: StreamHubs and a share of CLOUDPORT services.
@@ -28,6 +29,7 @@ import type { FloorPlan } from './floor.js';
 import { percentile, round } from './percentiles.js';
 import { cpuPercent, sampleUsage, writeRate, type UsageSample } from './process-usage.js';
 import { startTally } from './tally-process.js';
+import { heapSnapshotFlags, takeHeapSnapshot } from './heap-snapshot.js';
 import { TallyApi } from './tally-api.js';
 
 const { values: args } = parseArgs({
@@ -43,6 +45,7 @@ const { values: args } = parseArgs({
     /** How many elements the actions, changes and the live subscription go to. */
     sample: { type: 'string', default: '200' },
     'cpu-prof': { type: 'string' },
+    'heap-snapshot': { type: 'string' },
     seed: { type: 'string', default: '7' },
   },
 });
@@ -102,12 +105,26 @@ interface PendingChange {
 const usageOf = (pids: number[]): UsageSample[] => pids.map((pid) => sampleUsage(pid));
 const cpuOf = (from: UsageSample[], to: UsageSample[]): number => from.reduce((sum, sample, i) => sum + cpuPercent(sample, to[i]), 0);
 
-async function rowsWritten(api: TallyApi): Promise<number | null> {
+/** From `/metrics`: rows the store wrote, and the poll lateness histogram's cumulative counts by bound (s), all connectors together. */
+async function scrapeMetrics(api: TallyApi): Promise<{ rows: number | null; lateness: Map<number, number> }> {
   const answer = await api.call<string>('GET', '/metrics').catch(() => null);
-  if (!answer || answer.status !== 200 || typeof answer.body !== 'string') return null;
-  let total: number | null = null;
-  for (const match of answer.body.matchAll(/^tally_store_rows_written_total\{[^}]*\} (\S+)$/gm)) total = (total ?? 0) + Number(match[1]);
-  return total;
+  const text = answer?.status === 200 && typeof answer.body === 'string' ? answer.body : '';
+  let rows: number | null = null;
+  for (const match of text.matchAll(/^tally_store_rows_written_total\{[^}]*\} (\S+)$/gm)) rows = (rows ?? 0) + Number(match[1]);
+  const lateness = new Map<number, number>();
+  for (const [, le, count] of text.matchAll(/^tally_poll_lateness_seconds_bucket\{le="([^"]+)"[^}]*\} (\S+)$/gm)) {
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    lateness.set(bound, (lateness.get(bound) ?? 0) + Number(count));
+  }
+  return { rows, lateness };
+}
+
+/** The upper bound (ms) of the bucket holding the p-th percentile of what was observed between two scrapes. */
+function bucketPercentile(from: Map<number, number>, to: Map<number, number>, p: number): number | null {
+  const inWindow = (bound: number): number => (to.get(bound) ?? 0) - (from.get(bound) ?? 0);
+  const total = inWindow(Infinity);
+  const bound = [...to.keys()].sort((a, b) => a - b).find((candidate) => total > 0 && inWindow(candidate) >= (p / 100) * total);
+  return bound === undefined ? null : bound * 1000;
 }
 
 async function main(): Promise<void> {
@@ -147,7 +164,10 @@ async function main(): Promise<void> {
   });
   log(`farm: ${N} devices in ${farm.pids.length} process(es)`);
 
-  const profileFlags = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : [];
+  const profileFlags = [
+    ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : []),
+    ...(args['heap-snapshot'] ? heapSnapshotFlags(args['heap-snapshot']) : []),
+  ];
   const tally = await startTally({ dataDir: join(work, 'data'), token: randomBytes(24).toString('hex'), nodeFlags: profileFlags });
   const api = new TallyApi(tally.url, tally.token);
   const tallyPid = tally.child.pid as number;
@@ -249,7 +269,7 @@ async function main(): Promise<void> {
     const tallyStart = sampleUsage(tallyPid);
     const farmStart = usageOf(farmPids);
     const requestsStart = await farm.requests();
-    const rowsStart = await rowsWritten(api);
+    const metricsStart = await scrapeMetrics(api);
     const timers = [
       setInterval(() => void fireAction(), 1000 / Number(args['actions-per-second'])),
       setInterval(fireChange, 1000 / Number(args['changes-per-second'])),
@@ -270,11 +290,12 @@ async function main(): Promise<void> {
     const loadAverage = round(loadavg()[0], 2);
     const farmEnd = usageOf(farmPids);
     const requestsEnd = await farm.requests();
-    const rowsEnd = await rowsWritten(api);
+    const metricsEnd = await scrapeMetrics(api);
     const seconds = (to - from) / 1000;
     await sleep(Math.min(5_000, intervalMs)); // let the last actions and changes land
     const report = await farm.report(from, to, intervalMs);
     await farm.record(false);
+    if (args['heap-snapshot']) log(`heap snapshot: ${await takeHeapSnapshot(tally.child, args['heap-snapshot'])}`);
     socket.removeAllListeners('close');
     socket.close();
     await api.close();
@@ -338,7 +359,10 @@ async function main(): Promise<void> {
       /** Set when Tally closed the live socket during the run (e.g. 1013: the client was too slow). */
       liveSocketClosed: liveClosed,
       changeToLiveP99Ms: round(percentile(changeToLive, 99)),
-      storeRowsPerSecond: rowsStart === null || rowsEnd === null ? null : round((rowsEnd - rowsStart) / seconds, 0),
+      /** Tally's own view (`tally_poll_lateness_seconds`, due time → handler start): a bucket bound; null when none observed or past the last bucket (30 s). */
+      pollLatenessP99Ms: round(bucketPercentile(metricsStart.lateness, metricsEnd.lateness, 99)),
+      storeRowsPerSecond:
+        metricsStart.rows === null || metricsEnd.rows === null ? null : round((metricsEnd.rows - metricsStart.rows) / seconds, 0),
       storeWriteKBPerSecond: storeBytes === null ? null : round(storeBytes / 1024, 0),
       floorRequestsPerSecond: round((floorRequestsEnd - floorRequestsStart) / floorSeconds, 0),
       floorFailures,
@@ -354,6 +378,7 @@ async function main(): Promise<void> {
         `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element)`,
         `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU`,
         `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}`,
+        `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms`,
         `actions: ${result.actions} ok, ${result.actionsRefused} refused; latency p50 ${result.actionLatencyP50Ms} ms p99 ${result.actionLatencyP99Ms} ms`,
         `live: ${result.liveChanges} changes; after the poll p50 ${result.liveLatencyP50Ms} ms p99 ${result.liveLatencyP99Ms} ms; from the change p99 ${result.changeToLiveP99Ms} ms`,
         `store: ${result.storeRowsPerSecond ?? 'n/a'} rows/s, ${result.storeWriteKBPerSecond ?? 'n/a'} KB/s written`,

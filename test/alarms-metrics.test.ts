@@ -18,6 +18,8 @@ describe('Prometheus metrics', () => {
     );
     metrics.observePoll('haivision-manager', 'outputs', 120, true);
     metrics.observePoll('haivision-manager', 'outputs', 4000, false);
+    metrics.observePollLateness('haivision-manager', 3);
+    metrics.observePollLateness('haivision-manager', 1_200);
     metrics.observeRequest(200);
     metrics.observeRequest(200);
     metrics.observeRequest('network');
@@ -28,6 +30,9 @@ describe('Prometheus metrics', () => {
     expect(metrics.contentType).toMatch(/^text\/plain/);
     expect(text).toContain('tally_poll_duration_seconds_bucket{le="0.25",connector="haivision-manager",group="outputs",outcome="ok"} 1');
     expect(text).toContain('tally_poll_duration_seconds_count{connector="haivision-manager",group="outputs",outcome="failed"} 1');
+    expect(text).toContain('tally_poll_lateness_seconds_bucket{le="0.005",connector="haivision-manager"} 1');
+    expect(text).toContain('tally_poll_lateness_seconds_bucket{le="2.5",connector="haivision-manager"} 2');
+    expect(text).toContain('tally_poll_lateness_seconds_count{connector="haivision-manager"} 2');
     expect(text).toContain('tally_device_requests_total{status="200"} 2');
     expect(text).toContain('tally_device_requests_total{status="network"} 1');
     expect(text).toContain('tally_queue_depth 7');

@@ -144,10 +144,10 @@ let store: SqliteStore;
 let manager: ElementManager;
 let messages: LiveMessage[];
 
-let metrics: { polls: string[]; depths: number[]; flushes: number };
+let metrics: { polls: string[]; lateness: string[]; depths: number[]; flushes: number };
 
 async function makeManager(concurrency?: number, pollSpread = 0): Promise<void> {
-  metrics = { polls: [], depths: [], flushes: 0 };
+  metrics = { polls: [], lateness: [], depths: [], flushes: 0 };
   const bus = new LiveBus();
   messages = [];
   bus.subscribe((message) => messages.push(message));
@@ -161,6 +161,7 @@ async function makeManager(concurrency?: number, pollSpread = 0): Promise<void> 
     pollSpread,
     metrics: {
       observePoll: (connector, group, _ms, ok) => metrics.polls.push(`${connector}/${group} ${ok ? 'ok' : 'failed'}`),
+      observePollLateness: (connector, ms) => metrics.lateness.push(`${connector} ${ms}`),
       observeRequest: () => undefined,
       setQueueDepth: (depth) => metrics.depths.push(depth),
       observeStoreFlush: () => metrics.flushes++,
@@ -258,6 +259,32 @@ describe('polling', () => {
     await expect(action).resolves.toEqual({ ok: true, message: 'rebooting' });
     await vi.advanceTimersByTimeAsync(0);
     expect(whats('enc').slice(mark)).toEqual(['reboot', 'fast']);
+  });
+
+  it('reports how late each periodic group starts against its due time, not the polls of a start', async () => {
+    await createElement('enc', { requestTimeout: 30_000 });
+    expect(metrics.lateness).toEqual([]);
+    let release!: () => void;
+    devices.get('enc')!.blockSlow = new Promise<void>((resolve) => (release = resolve));
+    await vi.advanceTimersByTimeAsync(20_000); // fast at 8 s and 16 s, slow at 20 s (blocks), all on time
+    await vi.advanceTimersByTimeAsync(5_500); // fast falls due at 24 s and waits behind it
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(metrics.lateness).toEqual(['test-device 0', 'test-device 0', 'test-device 0', 'test-device 1500']);
+  });
+
+  it('forgets the due time of a group a failure took off the queue', async () => {
+    // Polls are abandoned after 6 s.
+    await createElement('enc', { requestTimeout: 3_000 });
+    const device = devices.get('enc')!;
+    device.blockSlow = new Promise<void>(() => undefined);
+    await vi.advanceTimersByTimeAsync(20_000); // slow at 20 s hangs
+    device.blockSlow = null;
+    await vi.advanceTimersByTimeAsync(6_000); // fast queued at 24 s; the slow poll abandoned at 26 s
+    await vi.advanceTimersByTimeAsync(1_000); // the retry at 27 s succeeds and polls every group at once
+    expect(whats('enc').slice(-3)).toEqual(['slow', 'fast', 'slow']);
+    await vi.advanceTimersByTimeAsync(8_000); // fast due at 35 s
+    expect(metrics.lateness).toEqual(['test-device 0', 'test-device 0', 'test-device 0', 'test-device 0']);
   });
 
   it('lets a connector move a group to the front with pollNow', async () => {

@@ -1,8 +1,8 @@
 /**
- * Tally's Prometheus metrics on a registry of their own: element states, poll durations,
- * device request outcomes, queue depth, store flush latency, active alarms by severity and,
- * optionally, the latest value of every trended parameter and cell. Counts that already
- * live elsewhere (states, alarms, trended values) are read at scrape time, not mirrored.
+ * Tally's Prometheus metrics on a registry of their own: element states, poll durations and
+ * lateness, device request outcomes, queue depth, store flush latency, active alarms by
+ * severity and, optionally, the latest value of every trended parameter and cell. Counts that
+ * already live elsewhere (states, alarms, trended values) are read at scrape time, not mirrored.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ALARM_SEVERITIES, type AlarmSeverity } from '../sdk/index.js';
@@ -28,6 +28,7 @@ const SECONDS = 1000;
 export class PrometheusMetrics implements RuntimeMetrics {
   readonly registry = new Registry();
   private readonly pollDuration: Histogram<'connector' | 'group' | 'outcome'>;
+  private readonly pollLateness: Histogram<'connector'>;
   private readonly requests: Counter<'status'>;
   private readonly queueDepth: Gauge;
   private readonly flushDuration: Histogram<'writer'>;
@@ -41,6 +42,14 @@ export class PrometheusMetrics implements RuntimeMetrics {
       help: 'Duration of poll group runs',
       labelNames: ['connector', 'group', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    // By connector only: a series per element would be thousands of them.
+    this.pollLateness = new Histogram({
+      name: 'tally_poll_lateness_seconds',
+      help: 'How late periodic poll groups start: from the due time to the start of the handler (timer delay plus waiting in the element queue and for a concurrency slot)',
+      labelNames: ['connector'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
     this.requests = new Counter({ name: 'tally_device_requests_total', help: 'Device HTTP requests by outcome (status code, network, timeout)', labelNames: ['status'], registers });
@@ -107,6 +116,10 @@ export class PrometheusMetrics implements RuntimeMetrics {
 
   observePoll(connectorId: string, groupId: string, durationMs: number, ok: boolean): void {
     this.pollDuration.observe({ connector: connectorId, group: groupId, outcome: ok ? 'ok' : 'failed' }, durationMs / SECONDS);
+  }
+
+  observePollLateness(connectorId: string, latenessMs: number): void {
+    this.pollLateness.observe({ connector: connectorId }, latenessMs / SECONDS);
   }
 
   observeRequest(outcome: number | 'network' | 'timeout'): void {

@@ -5,6 +5,8 @@
 export interface RuntimeMetrics {
   /** A poll group of an element of `connectorId` finished, successfully or not. */
   observePoll(connectorId: string, groupId: string, durationMs: number, ok: boolean): void;
+  /** A periodic poll group of an element of `connectorId` started `latenessMs` after its due time. */
+  observePollLateness(connectorId: string, latenessMs: number): void;
   /** A device request ended: its HTTP status, or `network` / `timeout` when no answer came. */
   observeRequest(outcome: number | 'network' | 'timeout'): void;
   /** Jobs waiting in all element queues together. */

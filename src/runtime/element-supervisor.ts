@@ -52,6 +52,11 @@ const SETTLED = Promise.resolve();
 
 class PollWork {
   queued = false;
+  /**
+   * When its timer queued it, the due time of that round (epoch ms), for the lateness metric;
+   * NaN when queued otherwise (start, recovery, retry, pollNow), with no due time to be late on.
+   */
+  dueAt = NaN;
   readonly timer: Timed;
   constructor(
     readonly group: PollGroupDef,
@@ -270,6 +275,10 @@ export class ElementSupervisor implements SlotUser, ContextHost {
     const token = this.runToken;
     this.runStartedAt = this.deps.clock.now();
     this.deps.metrics?.setQueueDepth(this.deps.queueTally.queued);
+    if (work instanceof PollWork && !Number.isNaN(work.dueAt)) {
+      this.deps.metrics?.observePollLateness(this.record.connector, Math.max(0, this.runStartedAt - work.dueAt));
+      work.dueAt = NaN;
+    }
     const deadline = this.runStartedAt + this.timeoutOf(work);
     this.session.setDeadline(deadline);
     this.deps.scheduler.schedule(this.watchdog, deadline);
@@ -488,9 +497,14 @@ export class ElementSupervisor implements SlotUser, ContextHost {
     // not pull every element it fired together into the same phase.
     const interval = this.intervalOf(work.group);
     const now = this.deps.clock.now();
-    const missed = Math.floor((now - work.timer.dueAt) / interval);
-    this.deps.scheduler.schedule(work.timer, work.timer.dueAt + (missed + 1) * interval);
-    if (this.shouldPoll(work) && this.queue.pushPoll(work)) this.kick();
+    const dueAt = work.timer.dueAt;
+    const missed = Math.floor((now - dueAt) / interval);
+    this.deps.scheduler.schedule(work.timer, dueAt + (missed + 1) * interval);
+    // Already waiting: it stays late from the round that queued it.
+    if (this.shouldPoll(work) && this.queue.pushPoll(work)) {
+      work.dueAt = dueAt;
+      this.kick();
+    }
   }
 
   private shouldPoll(work: PollWork): boolean {
@@ -505,7 +519,10 @@ export class ElementSupervisor implements SlotUser, ContextHost {
   }
 
   private cancelPollTimers(): void {
-    for (const work of this.polls) this.deps.scheduler.cancel(work.timer);
+    for (const work of this.polls) {
+      this.deps.scheduler.cancel(work.timer);
+      work.dueAt = NaN;
+    }
     this.queue.clearPolls();
   }
 

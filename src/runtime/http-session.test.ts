@@ -198,6 +198,23 @@ describe('ElementHttpSession', () => {
     expect(data.responseBody).toContain('[truncated');
   });
 
+  it('shows response headers as received, a repeated one joined, and masks them when read', async () => {
+    handler = (_request, response) => {
+      response.setHeader('set-cookie', ['a=1', 'b=2']);
+      response.setHeader('x-trace', ['t1', 't2']);
+      response.setHeader('x-echo', 'tok-55555');
+      response.end('{}');
+    };
+    const { http, viewer } = session();
+    const answer = await http.get('/headers');
+    expect(answer.headers).toMatchObject({ 'set-cookie': 'a=1, b=2', 'x-trace': 't1, t2', 'x-echo': 'tok-55555' });
+    http.maskSecret('tok-55555');
+    const [entry] = viewer.entries();
+    expect(entry.requestHeaders).toEqual({});
+    expect(entry.responseHeaders).toMatchObject({ 'set-cookie': MASK, 'x-trace': 't1, t2', 'x-echo': MASK });
+    expect(answer.headers['x-echo']).toBe('tok-55555');
+  });
+
   it('keeps only the most recent exchanges', async () => {
     handler = (_request, response) => response.end('ok');
     const { http, viewer } = session();
@@ -257,6 +274,29 @@ describe('StreamViewer', () => {
     });
     viewer.masker.setParamSecrets(['new-secret-2']);
     expect(JSON.stringify(viewer.entries())).not.toContain('old-secret-1');
+  });
+
+  it('reuses its slots without anything of the exchange recorded there before', () => {
+    const viewer = new StreamViewer(2);
+    const exchange = (n: number, failed: boolean) => ({
+      time: n,
+      method: failed ? 'POST' : 'GET',
+      url: `http://d/${n}`,
+      requestHeaders: failed ? { 'x-n': String(n) } : {},
+      requestBody: failed ? 'ask' : null,
+      status: failed ? null : 200,
+      statusLine: failed ? '' : '200 OK',
+      responseHeaders: failed ? {} : { 'x-r': ['1', '2'] },
+      responseBody: failed ? null : `answer ${n}`,
+      durationMs: n,
+      error: failed ? 'boom' : null,
+    });
+    for (let n = 1; n <= 3; n++) viewer.record(exchange(n, n === 1));
+    viewer.record(exchange(4, true));
+    expect(viewer.entries()).toEqual([
+      { ...exchange(3, false), responseHeaders: { 'x-r': '1, 2' } },
+      exchange(4, true),
+    ]);
   });
 });
 

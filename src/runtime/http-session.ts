@@ -14,7 +14,7 @@ import {
   type RequestOptions,
 } from '../sdk/index.js';
 import { DeviceUnreachableError, errorMessage } from './device-failure.js';
-import type { StreamViewer } from './stream-viewer.js';
+import { flattenHeaders, type ReceivedHeaders, type StreamViewer } from './stream-viewer.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 
 export const DEFAULT_BODY_CAP = 8 * 1024 * 1024;
@@ -62,6 +62,7 @@ class DeviceAnswer implements HttpResponse {
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 const NO_OPTIONS: RequestOptions = Object.freeze({});
+const NO_HEADERS: ReceivedHeaders = Object.freeze({});
 
 export class ElementHttpSession implements HttpSession {
   lastStatus: string | null = null;
@@ -118,6 +119,7 @@ export class ElementHttpSession implements HttpSession {
     payload: unknown,
   ): Promise<HttpResponse> {
     const url = this.url(path, options.query);
+    // A new object each time, even when empty: undici's ProxyAgent adds `host` to it.
     const headers = { ...options.headers };
     const body = encodeBody(payload, headers);
     const attempts = (options.retry ?? method === 'GET') ? this.settings.retries + 1 : 1;
@@ -205,7 +207,7 @@ export class ElementHttpSession implements HttpSession {
         requestBody: body ?? null,
         status: exchange.status || null,
         statusLine: exchange.statusLine,
-        responseHeaders: exchange.status ? exchange.flatHeaders() : {},
+        responseHeaders: exchange.headers,
         responseBody: exchange.status ? exchange.text : null,
         durationMs: this.now() - started,
         error: failure && failure.message,
@@ -278,13 +280,17 @@ function splitUrl(url: string, baseUrl: string): { origin: string; path: string 
   return { origin: parsed.origin, path: parsed.pathname + parsed.search };
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+/** Status lines with the standard reason phrase, made once per status rather than per response. */
+const STATUS_LINES = new Map<number, string>();
+
+function statusLineOf(status: number, reason: string | undefined): string {
+  if (reason && reason !== STATUS_CODES[status]) return `${status} ${reason}`.trimEnd();
+  let line = STATUS_LINES.get(status);
+  if (line === undefined) {
+    line = `${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
+    STATUS_LINES.set(status, line);
   }
-  return flat;
+  return line;
 }
 
 function formatBytes(bytes: number): string {
@@ -308,10 +314,10 @@ class PendingExchange implements Dispatcher.DispatchHandler {
   status = 0;
   statusLine = '';
   text = '';
+  /** As undici gave them; none until the response starts. */
+  headers: ReceivedHeaders = NO_HEADERS;
   timer: ReturnType<typeof setTimeout> | undefined;
   readonly settled: Promise<void>;
-  private headers: Record<string, string | string[] | undefined> = {};
-  private flat: Record<string, string> | null = null;
   private chunks: Buffer[] = [];
   private size = 0;
   private done = false;
@@ -338,9 +344,9 @@ class PendingExchange implements Dispatcher.DispatchHandler {
     return this.flatHeaders()[name] ?? null;
   }
 
+  /** The headers themselves unless one was repeated: no copy in the usual case. */
   flatHeaders(): Record<string, string> {
-    this.flat ??= flattenHeaders(this.headers);
-    return this.flat;
+    return flattenHeaders(this.headers);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -357,7 +363,7 @@ class PendingExchange implements Dispatcher.DispatchHandler {
   ): void {
     if (this.done) return;
     this.status = statusCode;
-    this.statusLine = `${statusCode} ${statusMessage || STATUS_CODES[statusCode] || ''}`.trimEnd();
+    this.statusLine = statusLineOf(statusCode, statusMessage);
     this.headers = headers;
     const declared = headers['content-length'];
     if (typeof declared === 'string' && Number(declared) > this.cap) this.abort(this.tooLarge());
@@ -375,7 +381,7 @@ class PendingExchange implements Dispatcher.DispatchHandler {
     this.done = true;
     const chunks = this.chunks;
     this.text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, this.size).toString('utf8');
-    this.chunks = [];
+    chunks.length = 0;
     this.resolve();
   }
 
@@ -387,7 +393,7 @@ class PendingExchange implements Dispatcher.DispatchHandler {
     if (this.done) return;
     this.done = true;
     this.failure = error;
-    this.chunks = [];
+    this.chunks.length = 0;
     this.reject(error);
   }
 

@@ -5,6 +5,10 @@
  * connector reveals after the fact (a token from the login response recorded a moment
  * before) is masked in the earlier entries too.
  *
+ * Every request is recorded and operators read the viewer rarely, so recording does the
+ * least it can: it fills a ring slot reused from one exchange to the next and keeps the
+ * response headers as undici gave them (flattened only when read).
+ *
  * Memory is what bounds it, with thousands of elements: bodies are clipped when recorded
  * (copied, so the clip does not keep the whole answer alive) and only the newest
  * {@link BODIES_KEPT} exchanges keep theirs; older entries keep everything else.
@@ -19,13 +23,31 @@ export const BODIES_KEPT = 10;
 /** Kept of a body before masking: room for a secret cut in half by the limit to still be seen whole. */
 const CLIP = STREAM_BODY_LIMIT * 2;
 
-/** What the HTTP session saw, before masking and truncation. */
-export type Exchange = StreamEntry;
+/** Response headers as undici gives them: a header sent more than once is an array. */
+export type ReceivedHeaders = Record<string, string | string[] | undefined>;
 
-/** An exchange as kept: bodies clipped (or dropped once old), with their full lengths. */
-interface KeptExchange extends Exchange {
-  requestBodyLength: number;
-  responseBodyLength: number;
+/** What the HTTP session saw, before masking and truncation. */
+export interface Exchange extends Omit<StreamEntry, 'responseHeaders'> {
+  responseHeaders: ReceivedHeaders;
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** An exchange as kept: bodies clipped (or dropped once old), with their full lengths. One per ring slot, reused. */
+class KeptExchange {
+  time = 0;
+  method = '';
+  url = '';
+  requestHeaders: Record<string, string> = NO_HEADERS;
+  requestBody: string | null = null;
+  requestBodyLength = 0;
+  status: number | null = null;
+  statusLine = '';
+  responseHeaders: ReceivedHeaders = NO_HEADERS;
+  responseBody: string | null = null;
+  responseBodyLength = 0;
+  durationMs = 0;
+  error: string | null = null;
 }
 
 export class StreamViewer {
@@ -38,13 +60,20 @@ export class StreamViewer {
   }
 
   record(exchange: Exchange): void {
-    this.ring[this.next] = {
-      ...exchange,
-      requestBody: clip(exchange.requestBody),
-      responseBody: clip(exchange.responseBody),
-      requestBodyLength: exchange.requestBody?.length ?? 0,
-      responseBodyLength: exchange.responseBody?.length ?? 0,
-    };
+    const kept = (this.ring[this.next] ??= new KeptExchange());
+    kept.time = exchange.time;
+    kept.method = exchange.method;
+    kept.url = exchange.url;
+    kept.requestHeaders = exchange.requestHeaders;
+    kept.requestBody = clip(exchange.requestBody);
+    kept.requestBodyLength = exchange.requestBody?.length ?? 0;
+    kept.status = exchange.status;
+    kept.statusLine = exchange.statusLine;
+    kept.responseHeaders = exchange.responseHeaders;
+    kept.responseBody = clip(exchange.responseBody);
+    kept.responseBodyLength = exchange.responseBody?.length ?? 0;
+    kept.durationMs = exchange.durationMs;
+    kept.error = exchange.error;
     const aged = this.ring[(this.next - BODIES_KEPT + this.capacity) % this.capacity];
     if (aged && BODIES_KEPT < this.capacity) {
       aged.requestBody = null;
@@ -78,7 +107,7 @@ export class StreamViewer {
       requestBody: this.body(exchange.requestBody, exchange.requestBodyLength),
       status: exchange.status,
       statusLine: exchange.statusLine,
-      responseHeaders: masker.maskHeaders(exchange.responseHeaders),
+      responseHeaders: masker.maskHeaders(flattenHeaders(exchange.responseHeaders)),
       responseBody: this.body(exchange.responseBody, exchange.responseBodyLength),
       durationMs: exchange.durationMs,
       error: exchange.error === null ? null : masker.maskText(exchange.error),
@@ -91,6 +120,24 @@ export class StreamViewer {
     if (masked.length <= STREAM_BODY_LIMIT && body.length === length) return masked;
     return `${masked.slice(0, STREAM_BODY_LIMIT)}… [truncated, ${length} characters in all]`;
   }
+}
+
+/**
+ * One string per header, a repeated one joined with commas. Headers that already are
+ * (the usual case) are returned as they are, not copied.
+ */
+export function flattenHeaders(headers: ReceivedHeaders): Record<string, string> {
+  for (const name in headers) if (typeof headers[name] !== 'string') return joined(headers);
+  return headers as Record<string, string>;
+}
+
+function joined(headers: ReceivedHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
 }
 
 /** The head of a long body as a string of its own: a plain slice would keep the whole answer in memory. */

@@ -1,0 +1,73 @@
+/**
+ * Heap snapshots of Tally during a benchmark (`npm run bench -- --heap-snapshot DIR`), and
+ * their summary: what fills the heap, by constructor, the biggest first.
+ *
+ *   node dist/bench/heap-snapshot.js DIR/Heap.….heapsnapshot [top=40]
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Node flags that make the process write a snapshot into `dir` when it gets SIGUSR2. */
+export const heapSnapshotFlags = (dir: string): string[] => ['--heapsnapshot-signal=SIGUSR2', '--diagnostic-dir', dir];
+
+/** Signals the process and waits until its snapshot file has stopped growing; returns its path. */
+export async function takeHeapSnapshot(child: ChildProcess, dir: string): Promise<string> {
+  const before = new Set(readdirSync(dir));
+  child.kill('SIGUSR2');
+  let lastSize = -1;
+  for (;;) {
+    await sleep(1000);
+    const file = readdirSync(dir).find((name) => name.endsWith('.heapsnapshot') && !before.has(name));
+    if (!file) continue;
+    const size = statSync(join(dir, file)).size;
+    if (size > 0 && size === lastSize) return join(dir, file);
+    lastSize = size;
+  }
+}
+
+interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+  nodes: number[];
+  strings: string[];
+}
+
+/** Self size per node type and constructor name, the biggest first. */
+export function summariseHeap(heap: HeapSnapshot, top: number): string[] {
+  const fields = heap.snapshot.meta.node_fields;
+  const width = fields.length;
+  const typeAt = fields.indexOf('type');
+  const nameAt = fields.indexOf('name');
+  const sizeAt = fields.indexOf('self_size');
+  const types = heap.snapshot.meta.node_types[0];
+  const bySize = new Map<string, { bytes: number; count: number }>();
+  let total = 0;
+  for (let i = 0; i < heap.nodes.length; i += width) {
+    const type = types[heap.nodes[i + typeAt]];
+    // Strings and code are named by their content: group them by type alone.
+    const name = type === 'object' || type === 'closure' || type === 'native' ? heap.strings[heap.nodes[i + nameAt]] : '';
+    const key = `${type} ${name}`.trim();
+    const size = heap.nodes[i + sizeAt];
+    total += size;
+    const entry = bySize.get(key) ?? { bytes: 0, count: 0 };
+    entry.bytes += size;
+    entry.count++;
+    bySize.set(key, entry);
+  }
+  const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1).padStart(7);
+  return [
+    `heap ${mb(total).trim()} MB in ${heap.nodes.length / width} objects`,
+    ...[...bySize]
+      .sort((a, b) => b[1].bytes - a[1].bytes)
+      .slice(0, top)
+      .map(([key, { bytes, count }]) => `${mb(bytes)} MB ${String(count).padStart(9)}  ${key}`),
+  ];
+}
+
+// Run as a script (not imported by the benchmark): summarise the snapshot given.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2]) {
+  const heap = JSON.parse(readFileSync(process.argv[2], 'utf8')) as HeapSnapshot;
+  process.stdout.write(`${summariseHeap(heap, Number(process.argv[3] ?? 40)).join('\n')}\n`);
+}
