@@ -9,7 +9,12 @@ import { proxyFor } from './proxy-decision.js';
 const KEEP_ALIVE_MS = 30_000;
 
 export class HttpDispatchers {
-  private readonly options = { keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: 10 * KEEP_ALIVE_MS };
+  /**
+   * One keep-alive connection per device (undici then makes a plain Client per origin, not a
+   * Pool): an element's requests run one after another anyway, and a Pool's request queue
+   * alone costs 16 KB per origin — 160 MB for 10,000 devices.
+   */
+  private readonly options = { connections: 1, keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: 10 * KEEP_ALIVE_MS };
   private readonly verifying = new Agent(this.options);
   private insecure: Agent | null = null;
   private readonly proxies = new Map<string, ProxyAgent>();
