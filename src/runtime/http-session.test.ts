@@ -8,7 +8,7 @@ import { HttpDispatchers } from './http-dispatchers.js';
 import { ElementHttpSession, parseRetryAfter } from './http-session.js';
 import { proxyFor } from './proxy-decision.js';
 import { MASK } from './secret-masker.js';
-import { BODIES_KEPT, StreamViewer } from './stream-viewer.js';
+import { DETAILS_KEPT, StreamViewer, type Exchange } from './stream-viewer.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse, body: string) => void;
 
@@ -223,10 +223,11 @@ describe('ElementHttpSession', () => {
     expect(entries).toHaveLength(100);
     expect(entries[0].url).toBe(`${baseUrl}/n/5`);
     expect(entries[99].url).toBe(`${baseUrl}/n/104`);
-    // Only the newest exchanges keep their bodies; the others say what was there.
-    expect(entries.slice(-BODIES_KEPT).every((entry) => entry.responseBody === 'ok')).toBe(true);
-    expect(entries[99 - BODIES_KEPT].responseBody).toBe(`[2 characters, not kept: only the latest ${BODIES_KEPT} exchanges keep their bodies]`);
-    expect(entries[99 - BODIES_KEPT]).toMatchObject({ status: 200, statusLine: '200 OK' });
+    // Only the newest exchanges keep their headers and bodies; the others keep their line and say what was there.
+    expect(entries.slice(-DETAILS_KEPT).every((entry) => entry.responseBody === 'ok' && entry.responseHeaders['content-length'] === '2')).toBe(true);
+    const older = entries[99 - DETAILS_KEPT];
+    expect(older.responseBody).toBe(`[2 characters, not kept: only the latest ${DETAILS_KEPT} exchanges keep their headers and bodies]`);
+    expect(older).toMatchObject({ method: 'GET', url: `${baseUrl}/n/${104 - DETAILS_KEPT}`, status: 200, statusLine: '200 OK', responseHeaders: {}, error: null });
   });
 });
 
@@ -278,7 +279,7 @@ describe('StreamViewer', () => {
 
   it('reuses its slots without anything of the exchange recorded there before', () => {
     const viewer = new StreamViewer(2);
-    const exchange = (n: number, failed: boolean) => ({
+    const exchange = (n: number, failed: boolean): Exchange => ({
       time: n,
       method: failed ? 'POST' : 'GET',
       url: `http://d/${n}`,

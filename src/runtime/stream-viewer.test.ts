@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { MASK } from './secret-masker.js';
+import { DETAILS_KEPT, type Exchange, STREAM_BODY_LIMIT, STREAM_CAPACITY, StreamViewer } from './stream-viewer.js';
+
+/** Exchange `n`: a new URL string each time, as the HTTP session builds them; every third one failed. */
+function exchange(n: number, overrides: Partial<Exchange> = {}): Exchange {
+  const failed = n % 3 === 2;
+  return {
+    time: 1_700_000_000_000 + n * 1000,
+    method: n % 2 ? 'POST' : 'GET',
+    url: ['http://10.0.0.5:8893', `/api/item/${n % 7}`, `?n=${n}`].join(''),
+    requestHeaders: { 'x-request': `r${n}` },
+    requestBody: n % 2 ? `{"n":${n}}` : null,
+    status: failed ? null : 200 + (n % 5),
+    statusLine: failed ? '' : `${200 + (n % 5)} Status ${n % 5}`,
+    responseHeaders: failed ? {} : { 'content-type': 'application/json', 'x-n': String(n) },
+    responseBody: failed ? null : `{"answer":${n}}`,
+    durationMs: n + 0.25,
+    error: failed ? `connect ECONNREFUSED (${n % 4})` : null,
+    ...overrides,
+  };
+}
+
+const notKept = (length: number): string =>
+  `[${length} characters, not kept: only the latest ${DETAILS_KEPT} exchanges keep their headers and bodies]`;
+
+describe('StreamViewer', () => {
+  it('is empty at first, and lists what it has oldest first before the ring is full', () => {
+    const viewer = new StreamViewer();
+    expect(viewer.entries()).toEqual([]);
+    for (let n = 0; n < 3; n++) viewer.record(exchange(n));
+    expect(viewer.entries().map((entry) => entry.time)).toEqual([0, 1, 2].map((n) => exchange(n).time));
+  });
+
+  it('keeps the newest exchanges in order when the ring wraps around', () => {
+    const viewer = new StreamViewer();
+    for (let n = 0; n < 2 * STREAM_CAPACITY + 50; n++) viewer.record(exchange(n));
+    const entries = viewer.entries();
+    expect(entries).toHaveLength(STREAM_CAPACITY);
+    entries.forEach((entry, i) => {
+      const n = STREAM_CAPACITY + 50 + i;
+      const sent = exchange(n);
+      expect(entry).toMatchObject({
+        time: sent.time,
+        method: sent.method,
+        url: sent.url,
+        status: sent.status,
+        statusLine: sent.statusLine,
+        durationMs: sent.durationMs,
+        error: sent.error,
+      });
+    });
+  });
+
+  it('keeps the line of every exchange but headers and bodies only of the newest ones', () => {
+    const viewer = new StreamViewer();
+    const total = 40;
+    for (let n = 0; n < total; n++) viewer.record(exchange(n));
+    const entries = viewer.entries();
+    const older = entries.slice(0, total - DETAILS_KEPT);
+    const newest = entries.slice(total - DETAILS_KEPT);
+    older.forEach((entry, n) => {
+      const sent = exchange(n);
+      expect(entry).toEqual({
+        time: sent.time,
+        method: sent.method,
+        url: sent.url,
+        requestHeaders: {},
+        requestBody: sent.requestBody === null ? null : notKept(sent.requestBody.length),
+        status: sent.status,
+        statusLine: sent.statusLine,
+        responseHeaders: {},
+        responseBody: sent.responseBody === null ? null : notKept(sent.responseBody.length),
+        durationMs: sent.durationMs,
+        error: sent.error,
+      });
+    });
+    newest.forEach((entry, i) => expect(entry).toEqual(exchange(total - DETAILS_KEPT + i)));
+  });
+
+  it('masks every entry when read, with secrets learnt after they were recorded', () => {
+    const viewer = new StreamViewer();
+    viewer.masker.setParamSecrets(['param-secret-1']);
+    const secretExchange = (n: number): Exchange =>
+      exchange(n, {
+        url: `http://d/login?api_key=plain-${n}&user=tok-4242&p=param-secret-1`,
+        requestHeaders: { authorization: `Basic ${n}`, 'x-echo': 'tok-4242' },
+        requestBody: `{"password":"pw-${n}","echo":"tok-4242"}`,
+        responseHeaders: { 'set-cookie': [`s=${n}`, 't=1'], 'x-echo': 'tok-4242' },
+        responseBody: `{"token":"tok-4242"}`,
+        error: 'refused tok-4242',
+      });
+    for (let n = 0; n < 20; n++) viewer.record(secretExchange(n));
+    viewer.maskSecret('tok-4242');
+    const entries = viewer.entries();
+    const text = JSON.stringify(entries);
+    for (const secret of ['tok-4242', 'param-secret-1', 'plain-', 'pw-', 'Basic', 's=']) expect(text).not.toContain(secret);
+    for (const entry of entries) {
+      expect(entry.url).toBe(`http://d/login?api_key=${MASK}&user=${MASK}&p=${MASK}`);
+      expect(entry.error).toBe(`refused ${MASK}`);
+    }
+    expect(entries[19]).toMatchObject({
+      requestHeaders: { authorization: MASK, 'x-echo': MASK },
+      requestBody: `{"password":"${MASK}","echo":"${MASK}"}`,
+      responseHeaders: { 'set-cookie': MASK, 'x-echo': MASK },
+      responseBody: `{"token":"${MASK}"}`,
+    });
+  });
+
+  it('clips long bodies, showing their whole length before and after they age out', () => {
+    const viewer = new StreamViewer();
+    const long = `{"blob":"${'y'.repeat(100_000)}"}`;
+    viewer.record(exchange(0, { requestBody: long, responseBody: long }));
+    const [fresh] = viewer.entries();
+    for (const body of [fresh.requestBody!, fresh.responseBody!]) {
+      expect(body.startsWith(long.slice(0, STREAM_BODY_LIMIT))).toBe(true);
+      expect(body.endsWith(`… [truncated, ${long.length} characters in all]`)).toBe(true);
+    }
+    for (let n = 1; n <= DETAILS_KEPT; n++) viewer.record(exchange(n));
+    expect(viewer.entries()[0]).toMatchObject({ requestBody: notKept(long.length), responseBody: notKept(long.length) });
+  });
+
+  it('keeps different URLs, status lines and errors apart however many it has seen', () => {
+    const viewer = new StreamViewer();
+    // Far more distinct values than are shared, each followed by repeats of recent ones.
+    const sent: Exchange[] = [];
+    for (let n = 0; n < 1000; n++) {
+      const k = n % 3 === 0 ? n : n - (n % 3);
+      sent.push(
+        exchange(n, {
+          url: `http://d/${['a', 'b'][k % 2]}/${k}`,
+          status: 200,
+          statusLine: `200 ${'fine '.repeat(1 + (k % 3))}${k}`.trimEnd(),
+          error: `failed ${k}`,
+        }),
+      );
+      viewer.record(sent[n]);
+      if (n % 97 === 0) expect(viewer.entries().at(-1)).toMatchObject({ url: sent[n].url, statusLine: sent[n].statusLine, error: sent[n].error });
+    }
+    const entries = viewer.entries();
+    entries.forEach((entry, i) => {
+      const expected = sent[1000 - STREAM_CAPACITY + i];
+      expect([entry.url, entry.statusLine, entry.error]).toEqual([expected.url, expected.statusLine, expected.error]);
+    });
+  });
+
+  it('works with a ring smaller than the exchanges that keep details', () => {
+    const viewer = new StreamViewer(3);
+    for (let n = 0; n < 10; n++) viewer.record(exchange(n));
+    expect(viewer.entries()).toEqual([exchange(7), exchange(8), exchange(9)]);
+  });
+});
