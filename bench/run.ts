@@ -107,8 +107,8 @@ const cpuOf = (from: UsageSample[], to: UsageSample[]): number => from.reduce((s
 
 /** From `/metrics`: rows the store wrote, and the poll lateness histogram's cumulative counts by bound (s), all connectors together. */
 async function scrapeMetrics(api: TallyApi): Promise<{ rows: number | null; lateness: Map<number, number> }> {
-  const answer = await api.call<string>('GET', '/metrics').catch(() => null);
-  const text = answer?.status === 200 && typeof answer.body === 'string' ? answer.body : '';
+  const answer = await api.send('GET', '/metrics').catch(() => null);
+  const text = answer?.status === 200 ? answer.body : '';
   let rows: number | null = null;
   for (const match of text.matchAll(/^tally_store_rows_written_total\{[^}]*\} (\S+)$/gm)) rows = (rows ?? 0) + Number(match[1]);
   const lateness = new Map<number, number>();

@@ -16,6 +16,12 @@ export class TallyApi {
   ) {}
 
   async call<T = any>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
+    const answer = await this.send(method, path, body);
+    return { status: answer.status, body: (answer.body ? JSON.parse(answer.body) : null) as T };
+  }
+
+  /** The answer as text, for what is not JSON (`/metrics`). */
+  async send(method: string, path: string, body?: unknown): Promise<ApiAnswer<string>> {
     const answer = await request(this.url + path, {
       method: method as 'GET',
       dispatcher: this.dispatcher,
@@ -24,8 +30,7 @@ export class TallyApi {
       headersTimeout: 60_000,
       bodyTimeout: 60_000,
     });
-    const text = await answer.body.text();
-    return { status: answer.statusCode, body: (text ? JSON.parse(text) : null) as T };
+    return { status: answer.statusCode, body: await answer.body.text() };
   }
 
   /** Runs `work` for each item with at most `parallel` at a time. */
