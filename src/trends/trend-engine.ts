@@ -90,6 +90,8 @@ interface Series {
   displayKey: string;
   /** Last live value, null after a gap or before the first. */
   last: number | null;
+  /** Created by an earlier run, so it may have an open bucket in the store to continue. */
+  stored: boolean;
   accumulators: Accumulator[] | null;
 }
 
@@ -115,6 +117,8 @@ export class TrendEngine {
   private readonly shapes = new Map<string, TrendedShape>();
   private readonly flushTimer: FlushTimer;
   private lastSeriesId: number;
+  /** Elements with series from earlier runs: only theirs are looked up in the store. */
+  private readonly storedElements: Set<string>;
   private newSeries: SeriesRow[] = [];
   private points: Point[] = [];
   private dirty: Accumulator[] = [];
@@ -127,6 +131,7 @@ export class TrendEngine {
   constructor(private readonly options: TrendEngineOptions) {
     this.store = new TrendStore(options.db);
     this.lastSeriesId = this.store.highestSeriesId();
+    this.storedElements = this.store.elementsWithSeries();
     this.flushTimer = new FlushTimer(() => this.flush(false), options.flushDelayMs ?? 1000);
   }
 
@@ -263,6 +268,7 @@ export class TrendEngine {
       }
       case 'element-removed':
         this.entries.delete(message.elementId);
+        this.storedElements.delete(message.elementId);
         this.removedElements.push(message.elementId);
         this.flushTimer.request();
         break;
@@ -386,19 +392,19 @@ export class TrendEngine {
   }
 
   private openSeries(elementId: string, paramId: string, rowKey: string, displayKey: string): Series {
-    let id = this.store.findSeries(elementId, paramId, rowKey);
-    if (id === undefined) {
-      id = ++this.lastSeriesId;
-      this.newSeries.push({ id, elementId, paramId, rowKey });
-    }
-    return { id, paramId, rowKey, displayKey, last: null, accumulators: null };
+    // A query per new series would be thousands of them when many elements are added.
+    const storedId = this.storedElements.has(elementId) ? this.store.findSeries(elementId, paramId, rowKey) : undefined;
+    if (storedId !== undefined) return { id: storedId, paramId, rowKey, displayKey, last: null, accumulators: null, stored: true };
+    const id = ++this.lastSeriesId;
+    this.newSeries.push({ id, elementId, paramId, rowKey });
+    return { id, paramId, rowKey, displayKey, last: null, accumulators: null, stored: false };
   }
 
   /** After a restart, continues the open buckets where the last run left them. */
   private loadAccumulators(series: Series, t: number): void {
     series.accumulators = ROLLUPS.map(({ ms }) => {
       const bucket = t - (t % ms);
-      const stored = this.store.bucket(series.id, ms, bucket) ?? { sum: 0, min: Infinity, max: -Infinity, count: 0 };
+      const stored = (series.stored && this.store.bucket(series.id, ms, bucket)) || { sum: 0, min: Infinity, max: -Infinity, count: 0 };
       return { seriesId: series.id, dirty: false, window: ms, t: bucket, ...stored };
     });
   }

@@ -65,6 +65,7 @@ export class TrendStore {
       insertSeries: db.prepare('INSERT OR IGNORE INTO trend_series (id, element_id, param_id, row_key) VALUES (@id, @elementId, @paramId, @rowKey)'),
       findSeries: db.prepare('SELECT id FROM trend_series WHERE element_id = ? AND param_id = ? AND row_key = ?'),
       maxSeries: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM trend_series'),
+      elementsWithSeries: db.prepare('SELECT DISTINCT element_id FROM trend_series').pluck(),
       insertPoint: db.prepare('INSERT OR REPLACE INTO trend_points (series_id, t, v) VALUES (@seriesId, @t, @v)'),
       upsertBucket: db.prepare(`INSERT INTO trend_rollups (series_id, window, t, sum, min, max, count)
         VALUES (@seriesId, @window, @t, @sum, @min, @max, @count)
@@ -86,6 +87,10 @@ export class TrendStore {
 
   highestSeriesId(): number {
     return (this.statements.maxSeries.get() as { id: number }).id;
+  }
+
+  elementsWithSeries(): Set<string> {
+    return new Set(this.statements.elementsWithSeries.all() as string[]);
   }
 
   findSeries(elementId: string, paramId: string, rowKey: string): number | undefined {
