@@ -152,7 +152,7 @@ function benchAlarms(dir: string, troubled: boolean): void {
   db.close();
 }
 
-function benchTrends(dir: string): void {
+async function benchTrends(dir: string): Promise<void> {
   const db = openSqlite(join(dir, 'trends.db'));
   const bus = new LiveBus();
   const trends = new TrendEngine({ db, bus, connectors: () => connector, flushDelayMs: 60_000 });
@@ -172,11 +172,11 @@ function benchTrends(dir: string): void {
     recording.stop();
     // As the write-behind timer does: points and closed buckets; open buckets at checkpoints.
     writing.start();
-    trends.flush(false);
+    await trends.flush(false);
     writing.stop();
   }
   const checkpoint = new Stopwatch().start();
-  trends.flush();
+  await trends.flush();
   checkpoint.stop();
   const points = (db.prepare('SELECT COUNT(*) AS n FROM trend_points').get() as { n: number }).n;
   const buckets = (db.prepare('SELECT COUNT(*) AS n FROM trend_rollups').get() as { n: number }).n;
@@ -185,9 +185,9 @@ function benchTrends(dir: string): void {
   checkpoint.report('  open-bucket checkpoint (every series, 3 windows)', ELEMENTS * (ROWS + 1) * 3, 'rows');
   console.log(`  series: ${ELEMENTS * (ROWS + 1)}, rollup rows: ${buckets}`);
   const querying = new Stopwatch().start();
-  for (let e = 0; e < 1000; e++) trends.query(`e${e % ELEMENTS}`, 'outputs.bitrate', { row: 'o1', from: base, to: base + 3_600_000, window: '5m' });
+  for (let e = 0; e < 1000; e++) await trends.query(`e${e % ELEMENTS}`, 'outputs.bitrate', { row: 'o1', from: base, to: base + 3_600_000, window: '5m' });
   querying.stop().report('trend queries (5m window, one hour)', 1000, 'queries');
-  trends.stop();
+  await trends.stop();
   db.close();
 }
 
@@ -196,7 +196,7 @@ try {
   console.log(`${ELEMENTS} elements × (2 parameters + ${ROWS} rows × 4 columns), ${ROUNDS} rounds, node ${process.version}`);
   benchAlarms(dir, false);
   benchAlarms(dir, true);
-  benchTrends(dir);
+  await benchTrends(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

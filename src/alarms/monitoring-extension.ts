@@ -62,6 +62,8 @@ export function monitoringExtension(options: MonitoringOptions = {}): (parts: Ta
       connectors,
       elements,
       retentionDays: options.trendRetentionDays,
+      // On the store's write thread: a flush then never blocks polling.
+      write: (batch) => parts.store.writeTrends(batch),
       onFlush: (ms, rows) => metrics.observeStoreFlush('trends', ms, rows),
       onWriteError: (error) => parts.logger.error({ err: error }, 'writing trends failed; retrying'),
     });
@@ -88,9 +90,10 @@ export function monitoringExtension(options: MonitoringOptions = {}): (parts: Ta
       start() {
         alarms.clearMissingElements(parts.elements.list().map((element) => element.id));
       },
-      stop() {
+      async stop() {
         notifier.stop();
-        trends.stop();
+        // Before Tally closes the store (and its write thread): the last batch must be written.
+        await trends.stop();
         alarms.stop();
       },
     };

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TrendStore, type TrendBatch } from '../trends/trend-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { ElementRecord, InfoEvent, ValueBatch } from './types.js';
 
@@ -225,6 +226,22 @@ describe.each([
     await expect(store.writeBatch(broken)).rejects.toThrow(/NOT NULL/);
     await store.writeBatch(batch({ params: [{ elementId: 'enc-1', paramId: 'p', value: 1, updatedAt: 1 }] }));
     expect((await store.loadValues('enc-1')).params).toHaveLength(1);
+    await store.close();
+  });
+
+  it('writes trend batches once the trend engine has created their tables', async () => {
+    const store = open();
+    const trends: TrendBatch = {
+      series: [{ id: 1, elementId: 'enc-1', paramId: 'temperature', rowKey: '' }],
+      points: [{ seriesId: 1, t: 1000, v: 21.5 }],
+      buckets: [{ seriesId: 1, window: 300_000, t: 0, sum: 21.5, min: 21.5, max: 21.5, count: 1 }],
+      removedElements: [],
+    };
+    await expect(store.writeTrends(trends)).rejects.toThrow(/no such table/);
+    new TrendStore(store.db);
+    await store.writeTrends(trends);
+    expect(store.db.prepare('SELECT series_id, t, v FROM trend_points').all()).toEqual([{ series_id: 1, t: 1000, v: 21.5 }]);
+    expect(store.db.prepare('SELECT count FROM trend_rollups').pluck().all()).toEqual([1]);
     await store.close();
   });
 

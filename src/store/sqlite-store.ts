@@ -1,13 +1,15 @@
 /**
  * The embedded default store: one SQLite file (WAL) under the data directory. Other parts of
  * Tally (security, alarms, trends) share the same file through {@link SqliteStore.db} and run
- * their own migration namespaces; this class owns the namespace 'core'.
+ * their own migration namespaces; this class owns the namespace 'core'. The trend engine's
+ * batches go through {@link SqliteStore.writeTrends}, so they share the write thread.
  */
 import type { Value } from '../sdk/index.js';
+import { prepareTrendWrites, type TrendBatch, type TrendWrites } from '../trends/trend-store.js';
 import { clampLimit, SqlConditions } from './sql-conditions.js';
 import { openSqlite, runMigrations, type Migration, type SqliteDatabase } from './sqlite-database.js';
 import { prepareValueWrites, withoutUnknownElements, type ValueWrites } from './value-writes.js';
-import { ValueWriteThread } from './value-write-thread.js';
+import { StoreWriteThread } from './store-write-thread.js';
 import type {
   ElementRecord,
   EventQuery,
@@ -114,9 +116,9 @@ interface EventRow {
 
 export interface SqliteStoreOptions {
   /**
-   * Writes last values, rows and events on a worker thread with its own connection (and
-   * leaves it the WAL checkpoints), so the event loop never blocks on them. Ignored for
-   * an in-memory database, which a second connection cannot share.
+   * Writes last values, rows, events and trend batches on a worker thread with its own
+   * connection (and leaves it the WAL checkpoints), so the event loop never blocks on them.
+   * Ignored for an in-memory database, which a second connection cannot share.
    */
   writeThread?: boolean;
 }
@@ -124,6 +126,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly writes: ValueWrites;
+  /** Prepared at the first trend batch, once the trend engine's migrations have run. */
+  private trendWrites: TrendWrites | undefined;
   /**
    * Ids of configured elements. A write-behind buffer may still hold values of an element
    * after its deletion; checking here (this process owns the file) keeps them from coming
@@ -133,7 +137,7 @@ export class SqliteStore implements Store {
 
   private constructor(
     readonly db: SqliteDatabase,
-    private readonly writeThread: ValueWriteThread | undefined,
+    private readonly writeThread: StoreWriteThread | undefined,
   ) {
     runMigrations(db, 'core', CORE_MIGRATIONS);
     this.statements = prepareStatements(db);
@@ -145,7 +149,7 @@ export class SqliteStore implements Store {
 
   /** Opens (creating and migrating) the store at `path`; ':memory:' for a throw-away one. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    const writeThread = options.writeThread && path !== ':memory:' ? new ValueWriteThread(path) : undefined;
+    const writeThread = options.writeThread && path !== ':memory:' ? new StoreWriteThread(path) : undefined;
     return new SqliteStore(openSqlite(path), writeThread);
   }
 
@@ -212,6 +216,12 @@ export class SqliteStore implements Store {
     const known = withoutUnknownElements(batch, this.elementIds);
     if (this.writeThread) await this.writeThread.writeBatch(known);
     else this.writes.writeBatch(known);
+  }
+
+  /** Writes a trend batch (see `TrendEngine`) in one transaction; its tables must exist. */
+  async writeTrends(batch: TrendBatch): Promise<void> {
+    if (this.writeThread) await this.writeThread.writeTrends(batch);
+    else (this.trendWrites ??= prepareTrendWrites(this.db))(batch);
   }
 
   async listEvents(query: EventQuery): Promise<InfoEvent[]> {

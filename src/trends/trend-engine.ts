@@ -3,9 +3,10 @@
  * marked `trend: true`, real-time points (on change) and 5-minute, hourly and daily rollups
  * (avg, min, max, count), each window with its own retention.
  *
- * Rollups are accumulated in memory and written with the points by one write-behind timer;
- * the open bucket is written as it grows, so a restart picks it up where it was (partial
- * buckets are recoverable). Each new bucket starts with the value that held when it began,
+ * Rollups are accumulated in memory and written with the points by one write-behind timer
+ * (on the store's write thread when given its writer, one batch at a time); the open bucket
+ * is written as it grows, so a restart picks it up where it was (partial buckets are
+ * recoverable). Each new bucket starts with the value that held when it began,
  * so a steady value still has a min, max and average for every bucket it spans. Values
  * marked stale (element timed out, not yet polled) are not trended, and a value does not
  * carry over a gap (timeout, error, pause, stop).
@@ -19,7 +20,7 @@ import { TallyError, notFound } from '../errors.js';
 import { columnKey } from '../alarms/compiled-template.js';
 import type { ElementLookup } from '../alarms/alarm-engine.js';
 import { FlushTimer } from '../alarms/flush-timer.js';
-import { TrendStore, type Bucket, type Point, type SeriesRow } from './trend-store.js';
+import { TrendStore, type Bucket, type Point, type SeriesRow, type TrendBatch } from './trend-store.js';
 
 export type TrendWindow = 'raw' | '5m' | '1h' | '1d';
 
@@ -58,6 +59,12 @@ export interface TrendEngineOptions {
    * would triple the writes. A crash loses at most this much of the open buckets' samples.
    */
   checkpointMs?: number;
+  /**
+   * Writes a batch in one transaction, e.g. on the store's write thread
+   * (`SqliteStore.writeTrends`); by default synchronously on `db`, on the event loop.
+   */
+  write?: (batch: TrendBatch) => Promise<void>;
+  /** Told after each written batch: how long it took from sending to commit, and its rows. */
   onFlush?: (durationMs: number, rows: number) => void;
   /** Told when a write fails; the batch is kept and written with the next flush. */
   onWriteError?: (error: unknown) => void;
@@ -113,6 +120,9 @@ const seriesKey = (paramId: string, rowKey: string): string => (rowKey === '' ? 
 
 export class TrendEngine {
   private readonly store: TrendStore;
+  private readonly write: (batch: TrendBatch) => Promise<void>;
+  /** The last flush asked for: the next one runs after it. */
+  private flushing: Promise<void> = Promise.resolve();
   private readonly entries = new Map<string, ElementEntry>();
   private readonly shapes = new Map<string, TrendedShape>();
   private readonly flushTimer: FlushTimer;
@@ -132,78 +142,43 @@ export class TrendEngine {
     this.store = new TrendStore(options.db);
     this.lastSeriesId = this.store.highestSeriesId();
     this.storedElements = this.store.elementsWithSeries();
-    this.flushTimer = new FlushTimer(() => this.flush(false), options.flushDelayMs ?? 1000);
+    this.write = options.write ?? (async (batch) => this.store.write(batch));
+    this.flushTimer = new FlushTimer(() => void this.flush(false), options.flushDelayMs ?? 1000);
   }
 
   start(): void {
     this.unsubscribe = this.options.bus.subscribe((message) => this.onMessage(message));
     this.pruneTimer = setInterval(() => {
-      try {
-        this.prune();
-      } catch (error) {
-        this.options.onWriteError?.(error);
-      }
+      this.prune().catch((error: unknown) => this.options.onWriteError?.(error));
     }, this.options.pruneIntervalMs ?? 10 * MINUTE);
     this.pruneTimer.unref?.();
   }
 
   /** Stops listening and writes what is queued (open buckets included). */
-  stop(): void {
+  async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    this.flush();
+    await this.flush();
   }
 
   /**
    * Writes the queued points and closed buckets in one transaction, and the open buckets too
-   * when a checkpoint is due or `checkpoint` is set (stop, prune and tests).
+   * when a checkpoint is due or `checkpoint` is set (stop, prune and tests). Settles once the
+   * batch is written or, when the write failed, put back for the next flush.
    */
-  flush(checkpoint = true): void {
-    this.flushTimer.cancel();
-    const buckets = this.closed;
-    const now = Date.now();
-    if (checkpoint || now - this.lastCheckpoint >= (this.options.checkpointMs ?? 60_000)) {
-      for (const accumulator of this.dirty) {
-        // Already written when its bucket closed.
-        if (!accumulator.dirty) continue;
-        accumulator.dirty = false;
-        buckets.push(bucketOf(accumulator));
-      }
-      this.dirty = [];
-      this.lastCheckpoint = now;
-    }
-    const rows = this.newSeries.length + this.points.length + buckets.length + this.removedElements.length;
-    if (rows === 0) {
-      if (this.dirty.length > 0) this.flushTimer.request();
-      return;
-    }
-    const batch = { series: this.newSeries, points: this.points, buckets, removedElements: this.removedElements };
-    this.newSeries = [];
-    this.points = [];
-    this.closed = [];
-    this.removedElements = [];
-    if (this.dirty.length > 0) this.flushTimer.request();
-    const started = performance.now();
-    try {
-      this.store.write(batch);
-    } catch (error) {
-      // Nothing was written (one transaction): put the batch back in front of what came since.
-      this.newSeries = batch.series.concat(this.newSeries);
-      // A store that keeps failing must not take all memory: the oldest raw points go first.
-      this.points = batch.points.concat(this.points).slice(-MAX_PENDING_POINTS);
-      this.closed = batch.buckets.concat(this.closed);
-      this.removedElements = batch.removedElements.concat(this.removedElements);
-      this.options.onWriteError?.(error);
-      this.flushTimer.request();
-      return;
-    }
-    this.options.onFlush?.(performance.now() - started, rows);
+  flush(checkpoint = true): Promise<void> {
+    // One batch in flight at a time: a flush asked for meanwhile runs after it, so a batch put
+    // back after a failure is never written after (and over the rollups of) a newer one.
+    const write = (): Promise<void> => this.writeQueued(checkpoint);
+    // After one that threw too (a throwing callback): that must not stop all later flushes.
+    this.flushing = this.flushing.then(write, write);
+    return this.flushing;
   }
 
   /** Deletes what is older than each window's retention; returns the rows deleted. */
-  prune(now = Date.now()): number {
-    this.flush();
+  async prune(now = Date.now()): Promise<number> {
+    await this.flush();
     const days = { ...DEFAULT_RETENTION_DAYS, ...this.options.retentionDays };
     return this.store.prune(
       now - days.raw * DAY,
@@ -218,15 +193,18 @@ export class TrendEngine {
     return [...shape.params, ...[...shape.columns.values()].flatMap((columns) => columns.map((column) => column.key))];
   }
 
-  /** Points of one series: raw `{t, v}` or rollups `{t, avg, min, max, count}`, oldest first. */
-  query(elementId: string, paramId: string, query: TrendQuery = {}): TrendResult {
+  /**
+   * Points of one series: raw `{t, v}` or rollups `{t, avg, min, max, count}`, oldest first,
+   * with everything recorded before the call.
+   */
+  async query(elementId: string, paramId: string, query: TrendQuery = {}): Promise<TrendResult> {
     if (!this.trendedIds(elementId).includes(paramId)) throw notFound('trended parameter', paramId, 'paramId');
     const to = query.to ?? Date.now();
     const requested = query.window ?? 'auto';
     if (query.from !== undefined && query.from > to) throw new TallyError('VALIDATION', 'from must not be after to', 'from');
     const window = requested === 'auto' ? autoWindow(query.from === undefined ? HOUR : to - query.from) : requested;
     const from = query.from ?? to - DEFAULT_SPAN[window];
-    this.flush(false);
+    await this.flush(false);
     const rowKey = query.row ?? '';
     const series = this.entries.get(elementId)?.series.get(seriesKey(paramId, rowKey));
     const seriesId = series?.id ?? this.store.findSeries(elementId, paramId, rowKey);
@@ -255,6 +233,50 @@ export class TrendEngine {
         }
       }
     }
+  }
+
+  /** Takes what is queued (with the open buckets when a checkpoint is due) and writes it as one batch. */
+  private async writeQueued(checkpoint: boolean): Promise<void> {
+    this.flushTimer.cancel();
+    const buckets = this.closed;
+    const now = Date.now();
+    if (checkpoint || now - this.lastCheckpoint >= (this.options.checkpointMs ?? 60_000)) {
+      for (const accumulator of this.dirty) {
+        // Already written when its bucket closed.
+        if (!accumulator.dirty) continue;
+        accumulator.dirty = false;
+        buckets.push(bucketOf(accumulator));
+      }
+      this.dirty = [];
+      this.lastCheckpoint = now;
+    }
+    const rows = this.newSeries.length + this.points.length + buckets.length + this.removedElements.length;
+    if (rows === 0) {
+      if (this.dirty.length > 0) this.flushTimer.request();
+      return;
+    }
+    const batch = { series: this.newSeries, points: this.points, buckets, removedElements: this.removedElements };
+    this.newSeries = [];
+    this.points = [];
+    this.closed = [];
+    this.removedElements = [];
+    if (this.dirty.length > 0) this.flushTimer.request();
+    const started = performance.now();
+    try {
+      await this.write(batch);
+    } catch (error) {
+      // Nothing was written (one transaction; and were a commit's answer lost with the thread,
+      // writing the batch again would change nothing): put it back in front of what came since.
+      this.newSeries = batch.series.concat(this.newSeries);
+      // A store that keeps failing must not take all memory: the oldest raw points go first.
+      this.points = batch.points.concat(this.points).slice(-MAX_PENDING_POINTS);
+      this.closed = batch.buckets.concat(this.closed);
+      this.removedElements = batch.removedElements.concat(this.removedElements);
+      this.options.onWriteError?.(error);
+      this.flushTimer.request();
+      return;
+    }
+    this.options.onFlush?.(performance.now() - started, rows);
   }
 
   private onMessage(message: LiveMessage): void {

@@ -56,29 +56,53 @@ export interface TrendBatch {
   removedElements: string[];
 }
 
+/** Writes a batch in one transaction. */
+export type TrendWrites = (batch: TrendBatch) => void;
+
+/**
+ * The statements a flush runs. Shared by {@link TrendStore} (writes on the event loop) and
+ * the store's write thread, which runs them on a connection of its own; the trend tables
+ * must exist (see {@link TrendStore}'s migrations).
+ */
+export function prepareTrendWrites(db: SqliteDatabase): TrendWrites {
+  const insertSeries = db.prepare('INSERT OR IGNORE INTO trend_series (id, element_id, param_id, row_key) VALUES (@id, @elementId, @paramId, @rowKey)');
+  const insertPoint = db.prepare('INSERT OR REPLACE INTO trend_points (series_id, t, v) VALUES (@seriesId, @t, @v)');
+  const upsertBucket = db.prepare(`INSERT INTO trend_rollups (series_id, window, t, sum, min, max, count)
+    VALUES (@seriesId, @window, @t, @sum, @min, @max, @count)
+    ON CONFLICT (series_id, window, t) DO UPDATE SET sum = excluded.sum, min = excluded.min, max = excluded.max, count = excluded.count`);
+  const deleteElementPoints = db.prepare('DELETE FROM trend_points WHERE series_id IN (SELECT id FROM trend_series WHERE element_id = ?)');
+  const deleteElementBuckets = db.prepare('DELETE FROM trend_rollups WHERE series_id IN (SELECT id FROM trend_series WHERE element_id = ?)');
+  const deleteElementSeries = db.prepare('DELETE FROM trend_series WHERE element_id = ?');
+  return db.transaction((batch: TrendBatch) => {
+    for (const series of batch.series) insertSeries.run(series);
+    for (const point of batch.points) insertPoint.run(point);
+    for (const bucket of batch.buckets) upsertBucket.run(bucket);
+    // Last, so values queued just before the removal do not outlive it.
+    for (const elementId of batch.removedElements) {
+      deleteElementPoints.run(elementId);
+      deleteElementBuckets.run(elementId);
+      deleteElementSeries.run(elementId);
+    }
+  });
+}
+
 export class TrendStore {
   private readonly statements;
+  /** Writes a batch in one transaction, on this connection. */
+  readonly write: TrendWrites;
 
   constructor(private readonly db: SqliteDatabase) {
     runMigrations(db, 'trends', MIGRATIONS);
+    this.write = prepareTrendWrites(db);
     this.statements = {
-      insertSeries: db.prepare('INSERT OR IGNORE INTO trend_series (id, element_id, param_id, row_key) VALUES (@id, @elementId, @paramId, @rowKey)'),
       findSeries: db.prepare('SELECT id FROM trend_series WHERE element_id = ? AND param_id = ? AND row_key = ?'),
       maxSeries: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM trend_series'),
       elementsWithSeries: db.prepare('SELECT DISTINCT element_id FROM trend_series').pluck(),
-      insertPoint: db.prepare('INSERT OR REPLACE INTO trend_points (series_id, t, v) VALUES (@seriesId, @t, @v)'),
-      upsertBucket: db.prepare(`INSERT INTO trend_rollups (series_id, window, t, sum, min, max, count)
-        VALUES (@seriesId, @window, @t, @sum, @min, @max, @count)
-        ON CONFLICT (series_id, window, t) DO UPDATE SET sum = excluded.sum, min = excluded.min, max = excluded.max, count = excluded.count`),
       bucket: db.prepare('SELECT sum, min, max, count FROM trend_rollups WHERE series_id = ? AND window = ? AND t = ?'),
-      lastPoint: db.prepare('SELECT t, v FROM trend_points WHERE series_id = ? ORDER BY t DESC LIMIT 1'),
       points: db.prepare('SELECT t, v FROM trend_points WHERE series_id = ? AND t >= ? AND t <= ? ORDER BY t DESC LIMIT ?'),
       buckets: db.prepare(
         'SELECT t, sum, min, max, count FROM trend_rollups WHERE series_id = ? AND window = ? AND t >= ? AND t <= ? ORDER BY t DESC LIMIT ?',
       ),
-      deleteElementPoints: db.prepare('DELETE FROM trend_points WHERE series_id IN (SELECT id FROM trend_series WHERE element_id = ?)'),
-      deleteElementBuckets: db.prepare('DELETE FROM trend_rollups WHERE series_id IN (SELECT id FROM trend_series WHERE element_id = ?)'),
-      deleteElementSeries: db.prepare('DELETE FROM trend_series WHERE element_id = ?'),
       // Through the primary key, series by series: no second index on the busiest table.
       prunePoints: db.prepare('DELETE FROM trend_points WHERE series_id IN (SELECT id FROM trend_series) AND t < ?'),
       pruneBuckets: db.prepare('DELETE FROM trend_rollups WHERE window = ? AND t < ?'),
@@ -101,24 +125,6 @@ export class TrendStore {
     return this.statements.bucket.get(seriesId, window, t) as Omit<Bucket, 'seriesId' | 'window' | 't'> | undefined;
   }
 
-  lastPoint(seriesId: number): { t: number; v: number } | undefined {
-    return this.statements.lastPoint.get(seriesId) as { t: number; v: number } | undefined;
-  }
-
-  /** Writes a batch in one transaction. */
-  write(batch: TrendBatch): void {
-    this.db.transaction(() => {
-      for (const series of batch.series) this.statements.insertSeries.run(series);
-      for (const point of batch.points) this.statements.insertPoint.run(point);
-      for (const bucket of batch.buckets) this.statements.upsertBucket.run(bucket);
-      // Last, so values queued just before the removal do not outlive it.
-      for (const elementId of batch.removedElements) {
-        this.statements.deleteElementPoints.run(elementId);
-        this.statements.deleteElementBuckets.run(elementId);
-        this.statements.deleteElementSeries.run(elementId);
-      }
-    })();
-  }
 
   /** The newest `limit` points in [from, to], oldest first. */
   points(seriesId: number, from: number, to: number, limit: number): { t: number; v: number }[] {

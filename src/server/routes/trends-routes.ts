@@ -66,7 +66,7 @@ export function trendRoutes({ trends }: { trends: TrendEngine }): FastifyPluginA
       async (request) => {
         const { id, paramId } = request.params;
         const { row, from, to, window } = request.query;
-        const result = trends.query(id, paramId, { row, from, to, window });
+        const result = await trends.query(id, paramId, { row, from, to, window });
         return { elementId: id, paramId, row: row ?? null, ...result };
       },
     );

@@ -1,24 +1,25 @@
 /**
- * The store's value write thread, seen from the main thread: last values, table rows and
- * information events are written by a worker thread on a connection of its own, so the
- * event loop that polls thousands of elements and answers operators never blocks on
- * SQLite. Requests are written in the order they are sent (a deletion after the values
- * queued before it), and each promise settles once its transaction has committed or failed.
+ * The store's write thread, seen from the main thread: last values, table rows, information
+ * events and trend batches are written by a worker thread on a connection of its own, so the
+ * event loop that polls thousands of elements and answers operators never blocks on SQLite.
+ * Requests are written in the order they are sent (a deletion after the values queued
+ * before it), and each promise settles once its transaction has committed or failed.
  *
  * The worker starts with the first write. When it dies, what it had not answered is
- * rejected (the batching writer keeps and retries those changes) and the next write
- * starts a new one.
+ * rejected (the batching writer and the trend engine keep and retry those changes) and the
+ * next write starts a new one.
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-thread.js';
+import type { TrendBatch } from '../trends/trend-store.js';
 import type { ValueBatch } from './types.js';
-import type { ValueWriteReply, ValueWriteRequest, ValueWriteThreadData } from './value-write-protocol.js';
+import type { StoreWriteReply, StoreWriteRequest, StoreWriteThreadData } from './store-write-protocol.js';
 
 /** How often the thread checkpoints the WAL into the database file. */
 const CHECKPOINT_MS = 10_000;
 
 /** A request before it is numbered. */
-type Request = ValueWriteRequest extends infer R ? (R extends ValueWriteRequest ? Omit<R, 'id'> : never) : never;
+type Request = StoreWriteRequest extends infer R ? (R extends StoreWriteRequest ? Omit<R, 'id'> : never) : never;
 
 interface Waiter {
   resolve(): void;
@@ -31,14 +32,18 @@ interface Running {
   waiting: Map<number, Waiter>;
 }
 
-export class ValueWriteThread {
+export class StoreWriteThread {
   private running: Running | undefined;
   private nextId = 1;
 
   constructor(private readonly path: string) {}
 
   writeBatch(batch: ValueBatch): Promise<void> {
-    return this.send({ kind: 'batch', batch });
+    return this.send({ kind: 'values', batch });
+  }
+
+  writeTrends(batch: TrendBatch): Promise<void> {
+    return this.send({ kind: 'trends', batch });
   }
 
   deleteElement(elementId: string): Promise<void> {
@@ -64,16 +69,16 @@ export class ValueWriteThread {
   }
 
   private spawn(): Running {
-    const workerData: ValueWriteThreadData = { path: this.path, checkpointMs: CHECKPOINT_MS };
-    const running: Running = { worker: startWorker(import.meta.url, 'value-write-worker', { workerData }), waiting: new Map() };
-    running.worker.on('message', (reply: ValueWriteReply) => {
+    const workerData: StoreWriteThreadData = { path: this.path, checkpointMs: CHECKPOINT_MS };
+    const running: Running = { worker: startWorker(import.meta.url, 'store-write-worker', { workerData }), waiting: new Map() };
+    running.worker.on('message', (reply: StoreWriteReply) => {
       const waiter = running.waiting.get(reply.id);
       running.waiting.delete(reply.id);
       if (reply.error === undefined) waiter?.resolve();
       else waiter?.reject(new Error(reply.error));
     });
     running.worker.on('error', (error) => this.lose(running, error));
-    running.worker.on('exit', (code) => this.lose(running, new Error(`the value write thread stopped (exit code ${code})`)));
+    running.worker.on('exit', (code) => this.lose(running, new Error(`the store write thread stopped (exit code ${code})`)));
     // An idle thread must not keep a finished process alive; close() is what ends it in order.
     running.worker.unref();
     return running;

@@ -1,19 +1,21 @@
-/** The messages between the store and its value write thread. */
+/** The messages between the store and its write thread. */
+import type { TrendBatch } from '../trends/trend-store.js';
 import type { ValueBatch } from './types.js';
 
-export interface ValueWriteThreadData {
+export interface StoreWriteThreadData {
   /** The SQLite file. */
   path: string;
   /** How often the thread checkpoints the WAL, ms. */
   checkpointMs: number;
 }
 
-export type ValueWriteRequest =
-  | { id: number; kind: 'batch'; batch: ValueBatch }
+export type StoreWriteRequest =
+  | { id: number; kind: 'values'; batch: ValueBatch }
   | { id: number; kind: 'deleteElement'; elementId: string }
+  | { id: number; kind: 'trends'; batch: TrendBatch }
   | { id: number; kind: 'close' };
 
-export interface ValueWriteReply {
+export interface StoreWriteReply {
   id: number;
   /** Why the request failed; absent when it was written. */
   error?: string;
