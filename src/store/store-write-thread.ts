@@ -62,6 +62,8 @@ export class StoreWriteThread {
   private send(request: Request): Promise<void> {
     const running = (this.running ??= this.spawn());
     const id = this.nextId++;
+    // Held while it owes answers: a process waiting for its last writes must not exit under it.
+    if (running.waiting.size === 0) running.worker.ref();
     return new Promise<void>((resolve, reject) => {
       running.waiting.set(id, { resolve, reject });
       running.worker.postMessage({ ...request, id });
@@ -74,6 +76,7 @@ export class StoreWriteThread {
     running.worker.on('message', (reply: StoreWriteReply) => {
       const waiter = running.waiting.get(reply.id);
       running.waiting.delete(reply.id);
+      if (running.waiting.size === 0) running.worker.unref();
       if (reply.error === undefined) waiter?.resolve();
       else waiter?.reject(new Error(reply.error));
     });
