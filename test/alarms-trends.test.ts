@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TrendEngine, type TrendEngineOptions } from '../src/trends/trend-engine.js';
+import { TrendEngine, type TrendEngineOptions, type TrendResult } from '../src/trends/trend-engine.js';
 import { prepareTrendWrites, type TrendBatch } from '../src/trends/trend-store.js';
 import { openSqlite, type SqliteDatabase } from '../src/store/sqlite-database.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -12,6 +12,18 @@ const E = 'enc-1';
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const MIN = 60_000;
 const DAY = 86_400_000;
+
+/** The points of a raw answer; any other window fails the test. */
+function rawPoints(result: TrendResult): Extract<TrendResult, { window: 'raw' }>['points'] {
+  if (result.window !== 'raw') throw new Error(`expected raw points, got the ${result.window} window`);
+  return result.points;
+}
+
+/** The buckets of a rollup answer; raw points fail the test. */
+function rollupPoints(result: TrendResult): Exclude<TrendResult, { window: 'raw' }>['points'] {
+  if (result.window === 'raw') throw new Error('expected rollup buckets, got raw points');
+  return result.points;
+}
 
 describe('trend engine', () => {
   let db: SqliteDatabase;
@@ -66,8 +78,8 @@ describe('trend engine', () => {
     runtime.rows(E, [rowView('o1', 'SDI 1', { bitrate: 5000 }, { updatedAt: T0 }), rowView('o2', 'SDI 2', { bitrate: 8000 }, { updatedAt: T0 })]);
     runtime.rows(E, [rowView('o1', 'SDI 1', { bitrate: 5200 }, { updatedAt: T0 + MIN }), rowView('o2', 'SDI 2', { bitrate: 8000 }, { updatedAt: T0 + MIN })]);
     const range = { from: T0, to: T0 + DAY, window: 'raw' as const };
-    expect((await trends.query(E, 'outputs.bitrate', { ...range, row: 'o1' })).points.map((p) => p.v)).toEqual([5000, 5200]);
-    expect((await trends.query(E, 'outputs.bitrate', { ...range, row: 'o2' })).points.map((p) => p.v)).toEqual([8000]);
+    expect(rawPoints(await trends.query(E, 'outputs.bitrate', { ...range, row: 'o1' })).map((p) => p.v)).toEqual([5000, 5200]);
+    expect(rawPoints(await trends.query(E, 'outputs.bitrate', { ...range, row: 'o2' })).map((p) => p.v)).toEqual([8000]);
     expect(trends.trendedIds(E)).toEqual(['temperature', 'outputs.bitrate']);
     await expect(trends.query(E, 'health')).rejects.toThrow(/no trended parameter "health"/);
     await expect(trends.query('nope', 'temperature')).rejects.toThrow(/no element "nope"/);
@@ -81,9 +93,9 @@ describe('trend engine', () => {
     runtime.state(E, 'active');
     temperature(50, T0 + 11 * MIN);
     const range = { from: T0, to: T0 + DAY };
-    expect((await trends.query(E, 'temperature', { ...range, window: 'raw' })).points.map((p) => p.v)).toEqual([10, 50]);
+    expect(rawPoints(await trends.query(E, 'temperature', { ...range, window: 'raw' })).map((p) => p.v)).toEqual([10, 50]);
     // No 10 seeded into the bucket after the gap.
-    expect((await trends.query(E, 'temperature', { ...range, window: '5m' })).points.map((p) => [p.min, p.max, p.count])).toEqual([
+    expect(rollupPoints(await trends.query(E, 'temperature', { ...range, window: '5m' })).map((p) => [p.min, p.max, p.count])).toEqual([
       [10, 10, 1],
       [50, 50, 1],
     ]);
@@ -98,10 +110,10 @@ describe('trend engine', () => {
     const range = { from: 0, to: now };
     expect((await trends.query(E, 'temperature', { ...range, window: 'raw' })).points).toHaveLength(4);
     expect(await trends.prune(now)).toBeGreaterThan(0);
-    expect((await trends.query(E, 'temperature', { ...range, window: 'raw' })).points.map((p) => p.v)).toEqual([4]);
-    expect((await trends.query(E, 'temperature', { ...range, window: '5m' })).points.map((p) => p.max)).toEqual([3, 4]);
-    expect((await trends.query(E, 'temperature', { ...range, window: '1h' })).points.map((p) => p.max)).toEqual([2, 3, 4]);
-    expect((await trends.query(E, 'temperature', { ...range, window: '1d' })).points.map((p) => p.max)).toEqual([2, 3, 4]);
+    expect(rawPoints(await trends.query(E, 'temperature', { ...range, window: 'raw' })).map((p) => p.v)).toEqual([4]);
+    expect(rollupPoints(await trends.query(E, 'temperature', { ...range, window: '5m' })).map((p) => p.max)).toEqual([3, 4]);
+    expect(rollupPoints(await trends.query(E, 'temperature', { ...range, window: '1h' })).map((p) => p.max)).toEqual([2, 3, 4]);
+    expect(rollupPoints(await trends.query(E, 'temperature', { ...range, window: '1d' })).map((p) => p.max)).toEqual([2, 3, 4]);
   });
 
   it('honours configured retention', async () => {
@@ -138,7 +150,7 @@ describe('trend engine', () => {
       runtime.state(E, 'active');
       temperature(60, T0 + 2 * MIN);
       expect((await engine.query(E, 'temperature', { from: T0, to: T0 + DAY, window: '5m' })).points).toEqual([{ t: T0, avg: 30, min: 10, max: 60, count: 3 }]);
-      expect((await engine.query(E, 'temperature', { from: T0, to: T0 + DAY, window: 'raw' })).points.map((p) => p.v)).toEqual([10, 20, 60]);
+      expect(rawPoints(await engine.query(E, 'temperature', { from: T0, to: T0 + DAY, window: 'raw' })).map((p) => p.v)).toEqual([10, 20, 60]);
       await engine.stop();
       second.close();
     } finally {
@@ -173,7 +185,7 @@ describe('trend engine', () => {
     expect(String(errors[0])).toMatch(/disk full/);
     db.exec('DROP TRIGGER refuse');
     temperature(20, T0 + MIN);
-    expect((await trends.query(E, 'temperature', { from: T0, to: T0 + DAY, window: 'raw' })).points.map((p) => p.v)).toEqual([10, 20]);
+    expect(rawPoints(await trends.query(E, 'temperature', { from: T0, to: T0 + DAY, window: 'raw' })).map((p) => p.v)).toEqual([10, 20]);
   });
 
   it('writes through the store write thread: queries see every point, and they outlive the process', async () => {
@@ -189,10 +201,10 @@ describe('trend engine', () => {
       temperature(10, T0);
       temperature(20, T0 + MIN);
       temperature(30, T0 + 6 * MIN);
-      expect((await engine.query(E, 'temperature', { from: T0, to: T0 + DAY, window: 'raw' })).points.map((p) => p.v)).toEqual([10, 20, 30]);
+      expect(rawPoints(await engine.query(E, 'temperature', { from: T0, to: T0 + DAY, window: 'raw' })).map((p) => p.v)).toEqual([10, 20, 30]);
       await engine.flush();
       expect(mainConnectionChanges()).toBe(before);
-      expect((await engine.query(E, 'temperature', { from: T0, to: T0 + DAY, window: '5m' })).points.map((p) => p.count)).toEqual([2, 2]);
+      expect(rollupPoints(await engine.query(E, 'temperature', { from: T0, to: T0 + DAY, window: '5m' })).map((p) => p.count)).toEqual([2, 2]);
       temperature(40, T0 + 7 * MIN);
       await engine.stop();
       await store.close();
@@ -226,7 +238,7 @@ describe('trend engine', () => {
     await trends.flush();
     expect(String(errors[0])).toMatch(/write thread lost/);
     temperature(20, T0 + MIN);
-    expect((await trends.query(E, 'temperature', { from: T0, to: T0 + DAY, window: 'raw' })).points.map((p) => p.v)).toEqual([10, 20]);
+    expect(rawPoints(await trends.query(E, 'temperature', { from: T0, to: T0 + DAY, window: 'raw' })).map((p) => p.v)).toEqual([10, 20]);
     await trends.flush();
     expect(db.prepare('SELECT count FROM trend_rollups WHERE window = 300000').pluck().all()).toEqual([2]);
     expect(errors).toHaveLength(1);

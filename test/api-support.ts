@@ -72,12 +72,15 @@ export async function startTestTally(options: Partial<TallyOptions> = {}): Promi
   };
 }
 
-/** Waits until `check` holds, polling every 20 ms, for at most `timeoutMs`. */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<NonNullable<T>> {
+/** What is left of `T` once a value has passed an `if (value)` test. */
+type Truthy<T> = Exclude<T, false | 0 | 0n | '' | null | undefined>;
+
+/** Waits until `check` holds, polling every 20 ms, for at most `timeoutMs`; answers the truthy value. */
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = await check();
-    if (result) return result as NonNullable<T>;
+    if (result) return result as Truthy<T>;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -149,11 +149,12 @@ describe('Haivision Manager on other firmware and transports', () => {
         name: 'StreamHub 3.x', connector: 'haivision-manager', connection: legacy.elementTemplate.connection, params: legacy.elementTemplate.params,
       });
       const id = created.body.id;
-      const ip = await waitFor(async () => (await h.api('GET', `/api/elements/${id}/tables/ipOutputs`)).body.rows, (rows: unknown[]) => rows.length === 2, 8_000, 'legacy IP outputs');
-      expect(ip.map((row: { key: string }) => row.key)).toEqual(['SRT Output 1', 'RTMP Output 2']);
+      const ip = await waitFor(async () => (await h.api<Table>('GET', `/api/elements/${id}/tables/ipOutputs`)).body.rows, (rows) => rows.length === 2, 8_000, 'legacy IP outputs');
+      expect(ip.map((row) => row.key)).toEqual(['SRT Output 1', 'RTMP Output 2']);
       expect((await h.api('GET', `/api/elements/${id}/tables/inputs`)).body.rows).toHaveLength(3);
       const identifier = await waitFor(async () => (await h.api('GET', `/api/elements/${id}/params/identifier`)).body, (p) => p.value !== null, 8_000, 'legacy identifier');
-      expect(identifier.value).toBe((await (await fetch(`${legacy.url}/_sim/state`)).json()).identity.identifier);
+      const legacyState = (await (await fetch(`${legacy.url}/_sim/state`)).json()) as { identity: { identifier: string } };
+      expect(identifier.value).toBe(legacyState.identity.identifier);
       expect((await h.api('GET', `/api/elements/${id}/params/firmwareVersion`)).body.value).toBeNull();
       await h.api('DELETE', `/api/elements/${id}`);
     } finally {
@@ -173,8 +174,8 @@ describe('Haivision Manager on other firmware and transports', () => {
       expect(created.status).toBe(201);
       expect(created.body.baseUrl).toBe(secure.url);
       const rows = await waitFor(
-        async () => (await h.api('GET', `/api/elements/${created.body.id}/tables/sdiOutputs`)).body.rows,
-        (list: unknown[]) => list.length === 1,
+        async () => (await h.api<Table>('GET', `/api/elements/${created.body.id}/tables/sdiOutputs`)).body.rows,
+        (list) => list.length === 1,
         8_000,
         'TLS outputs',
       );

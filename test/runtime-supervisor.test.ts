@@ -117,7 +117,7 @@ const testConnector = defineConnector({
       table: 'items',
       selection: 'single',
       inputs: [{ id: 'level', name: 'Level', type: 'number', required: true, defaultFromColumn: 'level', range: { min: 0, max: 10 } }],
-      run: async (ctx, request) => {
+      run: async (_ctx, request) => {
         if (request.inputs.level === 7) throw new ActionRefusedError('level 7 is reserved', 422, 'level');
         if (request.inputs.level === 9) await new Promise(() => undefined);
         return `level of ${request.rows[0].key} set to ${String(request.inputs.level)}`;

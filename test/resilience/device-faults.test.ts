@@ -79,13 +79,13 @@ async function expectUndisturbed(sinceMs: number): Promise<void> {
 }
 
 /** Injects `fault`, expects `state` with a reason matching `reason`, clears, expects recovery. */
-/** `whileFaulty` checks more before the fault is cleared. */
+/** `whileFaulty` checks more before the fault is cleared; what it answers is not used. */
 async function faultAndRecover(
   inject: () => Promise<void>,
   clear: () => Promise<void>,
   state: string,
   reason: RegExp,
-  whileFaulty?: () => Promise<void>,
+  whileFaulty?: () => Promise<unknown>,
 ): Promise<void> {
   const injectedAt = Date.now();
   await inject();
