@@ -1,8 +1,11 @@
 /**
  * Poll cycle lateness and missed cycles as the device sees them. Tally polls at a fixed
  * rate from each group's due time, so the arrivals of one periodic request at one device
- * sit on a grid `interval` apart; how far each arrival lies behind the least late one is
- * its lateness, and a grid slot without an arrival is a missed cycle.
+ * sit on a grid `interval` apart. The grid is followed from arrival to arrival, and each
+ * arrival's lateness is how far it lies behind the least late of the last
+ * {@link LOCAL_CYCLES} cycles: a recovery re-phases an element's polls on purpose (they are
+ * spread again), and measuring the rest of the run against the old phase would count that
+ * as lateness for good. A grid slot without an arrival is a missed cycle.
  */
 export interface LatenessFigures {
   /** Lateness of every arrival, ms. */
@@ -11,29 +14,29 @@ export interface LatenessFigures {
   polls: number;
 }
 
+/** A minute of cycles at the usual 10 s interval. */
+export const LOCAL_CYCLES = 6;
+
 /** `arrivals`: sorted epoch-ms arrival times of one device's periodic request. */
 export function cycleLateness(arrivals: readonly number[], intervalMs: number, from: number, to: number): LatenessFigures {
   const inWindow = arrivals.filter((at) => at >= from && at <= to);
   if (inWindow.length === 0) return { lateness: [], missed: Math.floor((to - from) / intervalMs), polls: 0 };
-  const reference = inWindow[0];
-  const slots: number[] = [];
-  const offsets: number[] = [];
-  let previousSlot = -1;
-  for (const at of inWindow) {
-    const slot = Math.round((at - reference) / intervalMs);
-    // A second arrival in the same slot is an extra poll (after a recovery), not a cycle.
-    if (slot === previousSlot) continue;
-    slots.push(slot);
-    offsets.push(at - reference - slot * intervalMs);
-    previousSlot = slot;
+  const first = inWindow[0];
+  // Offset of each counted arrival from its slot on the grid through the first one.
+  const offsets = [0];
+  let slot = 0;
+  let previous = first;
+  let missed = Math.floor((first - from) / intervalMs);
+  for (const at of inWindow.slice(1)) {
+    const step = Math.round((at - previous) / intervalMs);
+    // Less than half an interval after the one before: an extra poll (after a recovery), not a cycle.
+    if (step === 0) continue;
+    slot += step;
+    missed += step - 1;
+    offsets.push(at - first - slot * intervalMs);
+    previous = at;
   }
-  const earliest = Math.min(...offsets);
-  let missed = 0;
-  for (let i = 1; i < slots.length; i++) missed += slots[i] - slots[i - 1] - 1;
-  // Slots before the first and after the last arrival that fall inside the window.
-  const gridStart = reference + earliest;
-  missed += Math.max(0, Math.floor((gridStart - from) / intervalMs));
-  const lastSlotAt = gridStart + slots[slots.length - 1] * intervalMs;
-  missed += Math.max(0, Math.floor((to - lastSlotAt) / intervalMs) - 1);
-  return { lateness: offsets.map((offset) => offset - earliest), missed, polls: slots.length };
+  missed += Math.max(0, Math.floor((to - previous) / intervalMs));
+  const lateness = offsets.map((offset, i) => offset - Math.min(...offsets.slice(Math.max(0, i - LOCAL_CYCLES + 1), i + 1)));
+  return { lateness, missed, polls: offsets.length };
 }

@@ -106,7 +106,7 @@ const usageOf = (pids: number[]): UsageSample[] => pids.map((pid) => sampleUsage
 const cpuOf = (from: UsageSample[], to: UsageSample[]): number => from.reduce((sum, sample, i) => sum + cpuPercent(sample, to[i]), 0);
 
 /** From `/metrics`: rows the store wrote, and the poll lateness histogram's cumulative counts by bound (s), all connectors together. */
-async function scrapeMetrics(api: TallyApi): Promise<{ rows: number | null; lateness: Map<number, number> }> {
+async function scrapeMetrics(api: TallyApi): Promise<{ rows: number | null; lateness: Map<number, number>; loopLagP99Ms: number | null }> {
   const answer = await api.send('GET', '/metrics').catch(() => null);
   const text = answer?.status === 200 ? answer.body : '';
   let rows: number | null = null;
@@ -116,7 +116,9 @@ async function scrapeMetrics(api: TallyApi): Promise<{ rows: number | null; late
     const bound = le === '+Inf' ? Infinity : Number(le);
     lateness.set(bound, (lateness.get(bound) ?? 0) + Number(count));
   }
-  return { rows, lateness };
+  // prom-client's event loop lag over its last sampling window: what blocked the loop just before the scrape.
+  const lag = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
+  return { rows, lateness, loopLagP99Ms: lag ? Number(lag[1]) * 1000 : null };
 }
 
 /** The upper bound (ms) of the bucket holding the p-th percentile of what was observed between two scrapes. */
@@ -275,11 +277,17 @@ async function main(): Promise<void> {
       setInterval(fireChange, 1000 / Number(args['changes-per-second'])),
     ];
     const rssSeries: number[] = [];
-    const soakTimer = setInterval(() => {
+    let soakMetrics = metricsStart;
+    const soakTimer = setInterval(async () => {
       if (!args.soak) return;
       const rss = sampleUsage(tallyPid).rssBytes / 2 ** 20;
       rssSeries.push(rss);
-      log(`soak: ${rssSeries.length} min, Tally RSS ${rss.toFixed(0)} MB`);
+      const minute = rssSeries.length;
+      // Each minute on its own: a slow drift of the polls or the loop shows when it starts.
+      const metrics = await scrapeMetrics(api);
+      const lateness = bucketPercentile(soakMetrics.lateness, metrics.lateness, 99);
+      soakMetrics = metrics;
+      log(`soak: ${minute} min, Tally RSS ${rss.toFixed(0)} MB, poll lateness p99 ≤ ${lateness ?? 'n/a'} ms, event loop lag p99 ${round(metrics.loopLagP99Ms)} ms`);
     }, SOAK_SAMPLE_MS);
     await sleep(durationMs);
     for (const timer of timers) clearInterval(timer);
@@ -361,6 +369,7 @@ async function main(): Promise<void> {
       changeToLiveP99Ms: round(percentile(changeToLive, 99)),
       /** Tally's own view (`tally_poll_lateness_seconds`, due time → handler start): a bucket bound; null when none observed or past the last bucket (30 s). */
       pollLatenessP99Ms: round(bucketPercentile(metricsStart.lateness, metricsEnd.lateness, 99)),
+      eventLoopLagP99Ms: round(metricsEnd.loopLagP99Ms),
       storeRowsPerSecond:
         metricsStart.rows === null || metricsEnd.rows === null ? null : round((metricsEnd.rows - metricsStart.rows) / seconds, 0),
       storeWriteKBPerSecond: storeBytes === null ? null : round(storeBytes / 1024, 0),
@@ -378,7 +387,7 @@ async function main(): Promise<void> {
         `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element)`,
         `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU`,
         `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}`,
-        `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms`,
+        `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms; event loop lag p99 ${result.eventLoopLagP99Ms ?? 'n/a'} ms at the end`,
         `actions: ${result.actions} ok, ${result.actionsRefused} refused; latency p50 ${result.actionLatencyP50Ms} ms p99 ${result.actionLatencyP99Ms} ms`,
         `live: ${result.liveChanges} changes; after the poll p50 ${result.liveLatencyP50Ms} ms p99 ${result.liveLatencyP99Ms} ms; from the change p99 ${result.changeToLiveP99Ms} ms`,
         `store: ${result.storeRowsPerSecond ?? 'n/a'} rows/s, ${result.storeWriteKBPerSecond ?? 'n/a'} KB/s written`,

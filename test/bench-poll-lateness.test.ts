@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { cycleLateness } from '../bench/poll-lateness.js';
+
+const I = 10_000;
+
+describe('poll cycle lateness as the device sees it', () => {
+  it('measures a late poll against the ones around it and counts a missing one', () => {
+    const arrivals = [0, I, 2 * I + 300, 3 * I, 5 * I, 6 * I];
+    expect(cycleLateness(arrivals, I, 0, 6 * I + 1)).toEqual({ lateness: [0, 0, 300, 0, 0, 0], missed: 1, polls: 6 });
+  });
+
+  it('does not count a re-phase (a recovery spreads polls again) as lateness for the rest of the run', () => {
+    const rephased = Array.from({ length: 20 }, (_, i) => 25 * I + 4_000 + i * I);
+    const figures = cycleLateness([0, I, 2 * I, ...rephased], I, 0, 45 * I);
+    // The new phase is 4 s later: counted late only until a cycle of the new phase is the
+    // least late one of the last six, then on time.
+    expect(figures.lateness.slice(-14)).toEqual(new Array(14).fill(0));
+    expect(figures.missed).toBe(22);
+    expect(figures.polls).toBe(23);
+  });
+
+  it('takes a second arrival in the same slot as an extra poll, not a cycle', () => {
+    expect(cycleLateness([0, 100, I, 2 * I], I, 0, 2 * I + 1)).toEqual({ lateness: [0, 0, 0], missed: 0, polls: 3 });
+  });
+});
