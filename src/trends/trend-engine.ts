@@ -176,14 +176,21 @@ export class TrendEngine {
     return this.flushing;
   }
 
-  /** Deletes what is older than each window's retention; returns the rows deleted. */
-  async prune(now = Date.now()): Promise<number> {
+  /**
+   * Deletes what is older than each window's retention, through the same writer as the
+   * batches (the store's write thread): after a day of points it is a long delete, which
+   * must not stall the event loop.
+   */
+  async prune(now = Date.now()): Promise<void> {
     await this.flush();
     const days = { ...DEFAULT_RETENTION_DAYS, ...this.options.retentionDays };
-    return this.store.prune(
-      now - days.raw * DAY,
-      ROLLUPS.map(({ name, ms }) => ({ window: ms, before: now - days[name] * DAY })),
-    );
+    const prune = {
+      pointsBefore: now - days.raw * DAY,
+      bucketsBefore: ROLLUPS.map(({ name, ms }) => ({ window: ms, before: now - days[name] * DAY })),
+    };
+    const write = (): Promise<void> => this.write({ series: [], points: [], buckets: [], removedElements: [], prune });
+    this.flushing = this.flushing.then(write, write);
+    await this.flushing;
   }
 
   /** The element's trended ids: parameters, and `<tableId>.<columnId>` for columns. */

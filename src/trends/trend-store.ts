@@ -48,12 +48,20 @@ export interface SeriesRow {
   rowKey: string;
 }
 
+/** What retention lets go: raw points before `pointsBefore`, each window's buckets before its cutoff. */
+export interface TrendCutoffs {
+  pointsBefore: number;
+  bucketsBefore: { window: number; before: number }[];
+}
+
 /** Everything one flush writes. */
 export interface TrendBatch {
   series: SeriesRow[];
   points: Point[];
   buckets: Bucket[];
   removedElements: string[];
+  /** Retention, applied after the rest (a prune is a long delete: it goes where the writes go). */
+  prune?: TrendCutoffs;
 }
 
 /** Writes a batch in one transaction. */
@@ -73,6 +81,9 @@ export function prepareTrendWrites(db: SqliteDatabase): TrendWrites {
   const deleteElementPoints = db.prepare('DELETE FROM trend_points WHERE series_id IN (SELECT id FROM trend_series WHERE element_id = ?)');
   const deleteElementBuckets = db.prepare('DELETE FROM trend_rollups WHERE series_id IN (SELECT id FROM trend_series WHERE element_id = ?)');
   const deleteElementSeries = db.prepare('DELETE FROM trend_series WHERE element_id = ?');
+  // Through the primary key, series by series: no second index on the busiest table.
+  const prunePoints = db.prepare('DELETE FROM trend_points WHERE series_id IN (SELECT id FROM trend_series) AND t < ?');
+  const pruneBuckets = db.prepare('DELETE FROM trend_rollups WHERE window = ? AND t < ?');
   return db.transaction((batch: TrendBatch) => {
     for (const series of batch.series) insertSeries.run(series);
     for (const point of batch.points) insertPoint.run(point);
@@ -83,6 +94,10 @@ export function prepareTrendWrites(db: SqliteDatabase): TrendWrites {
       deleteElementBuckets.run(elementId);
       deleteElementSeries.run(elementId);
     }
+    if (batch.prune) {
+      prunePoints.run(batch.prune.pointsBefore);
+      for (const { window, before } of batch.prune.bucketsBefore) pruneBuckets.run(window, before);
+    }
   });
 }
 
@@ -91,7 +106,7 @@ export class TrendStore {
   /** Writes a batch in one transaction, on this connection. */
   readonly write: TrendWrites;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
     runMigrations(db, 'trends', MIGRATIONS);
     this.write = prepareTrendWrites(db);
     this.statements = {
@@ -103,9 +118,6 @@ export class TrendStore {
       buckets: db.prepare(
         'SELECT t, sum, min, max, count FROM trend_rollups WHERE series_id = ? AND window = ? AND t >= ? AND t <= ? ORDER BY t DESC LIMIT ?',
       ),
-      // Through the primary key, series by series: no second index on the busiest table.
-      prunePoints: db.prepare('DELETE FROM trend_points WHERE series_id IN (SELECT id FROM trend_series) AND t < ?'),
-      pruneBuckets: db.prepare('DELETE FROM trend_rollups WHERE window = ? AND t < ?'),
     };
   }
 
@@ -135,12 +147,4 @@ export class TrendStore {
     return (this.statements.buckets.all(seriesId, window, from, to, limit) as Omit<Bucket, 'seriesId' | 'window'>[]).reverse();
   }
 
-  /** Deletes points older than `pointsBefore` and buckets of each window older than its cutoff. */
-  prune(pointsBefore: number, bucketsBefore: { window: number; before: number }[]): number {
-    return this.db.transaction(() => {
-      let deleted = this.statements.prunePoints.run(pointsBefore).changes;
-      for (const { window, before } of bucketsBefore) deleted += this.statements.pruneBuckets.run(window, before).changes;
-      return deleted;
-    })();
-  }
 }
