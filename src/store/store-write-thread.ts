@@ -18,8 +18,9 @@ import type { StoreWriteReply, StoreWriteRequest, StoreWriteThreadData } from '.
 /** How often the thread checkpoints the WAL into the database file. */
 const CHECKPOINT_MS = 10_000;
 
-/** A request before it is numbered. */
-type Request = StoreWriteRequest extends infer R ? (R extends StoreWriteRequest ? Omit<R, 'id'> : never) : never;
+/** Each kind of request without its number (distributes over the union). */
+type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Request = Unnumbered<StoreWriteRequest>;
 
 interface Waiter {
   resolve(): void;

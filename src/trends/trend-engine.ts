@@ -168,12 +168,7 @@ export class TrendEngine {
    * batch is written or, when the write failed, put back for the next flush.
    */
   flush(checkpoint = true): Promise<void> {
-    // One batch in flight at a time: a flush asked for meanwhile runs after it, so a batch put
-    // back after a failure is never written after (and over the rollups of) a newer one.
-    const write = (): Promise<void> => this.writeQueued(checkpoint);
-    // After one that threw too (a throwing callback): that must not stop all later flushes.
-    this.flushing = this.flushing.then(write, write);
-    return this.flushing;
+    return this.inTurn(() => this.writeQueued(checkpoint));
   }
 
   /**
@@ -188,9 +183,17 @@ export class TrendEngine {
       pointsBefore: now - days.raw * DAY,
       bucketsBefore: ROLLUPS.map(({ name, ms }) => ({ window: ms, before: now - days[name] * DAY })),
     };
-    const write = (): Promise<void> => this.write({ series: [], points: [], buckets: [], removedElements: [], prune });
+    await this.inTurn(() => this.write({ series: [], points: [], buckets: [], removedElements: [], prune }));
+  }
+
+  /**
+   * Runs a write after the ones before it. One batch in flight at a time: a batch put back
+   * after a failure is never written after (and over the rollups of) a newer one.
+   */
+  private inTurn(write: () => Promise<void>): Promise<void> {
+    // After one that failed too: a failure must not stop all later writes.
     this.flushing = this.flushing.then(write, write);
-    await this.flushing;
+    return this.flushing;
   }
 
   /** The element's trended ids: parameters, and `<tableId>.<columnId>` for columns. */
