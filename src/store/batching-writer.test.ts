@@ -186,6 +186,25 @@ describe('BatchingWriter', () => {
       await writer.close();
     });
 
+    it('writes each key once it has waited the interval, oldest first: keys that came at different moments go out apart', async () => {
+      const writer = new BatchingWriter(store, { intervalMs: 200, deferredIntervalMs: 10_000 });
+      const keysWritten = () => batches.map((batch) => batch.rows.map((written) => written.key));
+      writer.queueRow(row('s1', 'starting'), true);
+      await vi.advanceTimersByTimeAsync(5_000);
+      writer.queueRow(row('s2', 'running'), true);
+      writer.queueRow(row('s1', 'running'), true); // a newer value keeps the key's place in the lane
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(keysWritten()).toEqual([['s1']]);
+      expect(batches[0].rows[0].cells).toEqual({ state: 'running' });
+      expect(writer.deferredCount).toBe(1);
+      await vi.advanceTimersByTimeAsync(4_800);
+      expect(keysWritten()).toEqual([['s1']]);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(keysWritten()).toEqual([['s1'], ['s2']]);
+      expect(vi.getTimerCount()).toBe(0);
+      await writer.close();
+    });
+
     it('writes them on close', async () => {
       const writer = new BatchingWriter(store);
       writer.queueParam(bitrate(1), true);

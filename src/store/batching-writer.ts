@@ -5,8 +5,11 @@
  * wait. One timer serves every element, so 10,000 elements cost one write per interval.
  *
  * A deferrable change (a value that changes at nearly every poll, see `volatile` in the SDK)
- * waits in a second lane, written every `deferredIntervalMs` by a timer of its own: its last
- * value only matters after a restart, where a minute-old bitrate is as good as a fresh one.
+ * waits in a second lane for `deferredIntervalMs`, counted from when its key entered the
+ * lane: its last value only matters after a restart, where a minute-old bitrate is as good
+ * as a fresh one. Each write takes the deferred keys that have waited that long, oldest
+ * first; since elements poll at different moments, their keys come due at different
+ * moments, and a lane of 40,000 rows is written a slice a second rather than all at once.
  * A key waits in one lane at a time, holding its newest change; a prompt change takes a
  * deferred one's place, and a deferrable change whose key already waits in the prompt lane
  * stays there, since that write goes out anyway.
@@ -60,8 +63,10 @@ export class BatchingWriter {
   private pending: Pending = emptyPending();
   /** The deferred lane: parameters and rows only (no deletions, no events). */
   private deferred: Pending = emptyPending();
+  /** When each deferred key entered the lane (Date.now), oldest first: Map keeps insertion order. */
+  private readonly deferredSince = new Map<string, number>();
+  /** The one timer: it runs while either lane holds something. */
   private timer: NodeJS.Timeout | undefined;
-  private deferredTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private sizeFlushRequested = false;
   private failing = false;
@@ -116,11 +121,12 @@ export class BatchingWriter {
       for (const key of lane.params.keys()) if (key.startsWith(prefix)) lane.params.delete(key);
       for (const key of lane.rows.keys()) if (key.startsWith(prefix)) lane.rows.delete(key);
     }
+    for (const key of this.deferredSince.keys()) if (key.startsWith(prefix)) this.deferredSince.delete(key);
   }
 
   /**
-   * Writes the prompt changes queued so far (deferrable ones keep waiting); rejects when the
-   * write fails (the changes are kept).
+   * Writes the prompt changes queued so far, with the deferrable ones that have waited their
+   * interval (the others keep waiting); rejects when the write fails (the changes are kept).
    */
   flush(): Promise<void> {
     return this.write(false);
@@ -150,30 +156,45 @@ export class BatchingWriter {
     this.assertOpen();
     if (deferrable && !prompt.has(key)) {
       deferred.set(key, change);
-      this.armDeferredTimer();
+      if (!this.deferredSince.has(key)) this.deferredSince.set(key, Date.now());
+      this.armTimer();
       return;
     }
-    deferred.delete(key);
+    if (deferred.delete(key)) this.deferredSince.delete(key);
     prompt.set(key, change);
     this.afterQueue();
   }
 
   private write(withDeferred: boolean): Promise<void> {
     const run = this.writing.then(() => {
-      if (withDeferred) this.promoteDeferred();
+      this.promoteDeferred(withDeferred ? Infinity : Date.now() - this.deferredIntervalMs);
       return this.writePending();
     });
     this.writing = run.catch(() => undefined);
     return run;
   }
 
-  /** Moves the deferred lane into the prompt one (their keys never overlap) for its next write. */
-  private promoteDeferred(): void {
-    for (const [key, param] of this.deferred.params) this.pending.params.set(key, param);
-    for (const [key, change] of this.deferred.rows) this.pending.rows.set(key, change);
-    this.deferred = emptyPending();
-    clearTimeout(this.deferredTimer);
-    this.deferredTimer = undefined;
+  /**
+   * Moves the deferred keys that entered the lane at or before `enteredBy` into the prompt
+   * lane (their keys never overlap) for its next write. Oldest first, so it stops at the
+   * first key still young: a write with nothing due costs one look.
+   */
+  private promoteDeferred(enteredBy: number): void {
+    for (const [key, since] of this.deferredSince) {
+      if (since > enteredBy) break;
+      this.deferredSince.delete(key);
+      const param = this.deferred.params.get(key);
+      if (param) {
+        this.deferred.params.delete(key);
+        this.pending.params.set(key, param);
+        continue;
+      }
+      const change = this.deferred.rows.get(key);
+      if (change) {
+        this.deferred.rows.delete(key);
+        this.pending.rows.set(key, change);
+      }
+    }
   }
 
   private afterQueue(): void {
@@ -187,21 +208,12 @@ export class BatchingWriter {
   }
 
   private armTimer(): void {
-    if (this.timer || this.closed) return;
+    if (this.timer || this.closed || this.pendingCount === 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush().catch(() => undefined);
     }, this.intervalMs);
     this.timer.unref();
-  }
-
-  private armDeferredTimer(): void {
-    if (this.deferredTimer) return;
-    this.deferredTimer = setTimeout(() => {
-      this.deferredTimer = undefined;
-      void this.flushAll().catch(() => undefined);
-    }, this.deferredIntervalMs);
-    this.deferredTimer.unref();
   }
 
   private clearTimer(): void {
@@ -214,7 +226,10 @@ export class BatchingWriter {
     this.sizeFlushRequested = false;
     const taken = this.pending;
     const count = sizeOf(taken);
-    if (count === 0) return;
+    if (count === 0) {
+      this.armTimer(); // deferred keys still waiting come due at a later tick
+      return;
+    }
     this.pending = emptyPending();
     const started = performance.now();
     try {
@@ -232,13 +247,13 @@ export class BatchingWriter {
     this.batches++;
     this.rowsWritten += count;
     this.options.onFlush?.(this.lastFlushMs, count);
-    if (sizeOf(this.pending) > 0) this.armTimer();
+    this.armTimer();
   }
 
   /** Puts a failed batch back in the prompt lane; a change queued meanwhile is newer and wins. */
   private restore(failed: Pending): void {
-    putBack(failed.params, this.pending.params, this.deferred.params);
-    putBack(failed.rows, this.pending.rows, this.deferred.rows);
+    putBack(failed.params, this.pending.params, this.deferred.params, this.deferredSince);
+    putBack(failed.rows, this.pending.rows, this.deferred.rows, this.deferredSince);
     this.pending.events = failed.events.concat(this.pending.events);
   }
 }
@@ -248,11 +263,14 @@ export class BatchingWriter {
  * one moves to the prompt lane in the failed one's place, as it would have had the failed
  * change still been waiting when it came.
  */
-function putBack<T>(failed: Map<string, T>, prompt: Map<string, T>, deferred: Map<string, T>): void {
+function putBack<T>(failed: Map<string, T>, prompt: Map<string, T>, deferred: Map<string, T>, deferredSince: Map<string, number>): void {
   for (const [key, change] of failed) {
     if (prompt.has(key)) continue;
     const newer = deferred.get(key);
-    deferred.delete(key);
+    if (newer !== undefined) {
+      deferred.delete(key);
+      deferredSince.delete(key);
+    }
     prompt.set(key, newer ?? change);
   }
 }
