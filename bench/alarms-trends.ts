@@ -121,7 +121,7 @@ class Stopwatch {
   }
 }
 
-function benchAlarms(dir: string, troubled: boolean): void {
+async function benchAlarms(dir: string, troubled: boolean): Promise<void> {
   const db = openSqlite(join(dir, `alarms-${troubled}.db`));
   const bus = new LiveBus();
   const engine = new AlarmEngine({ db, bus, connectors: () => connector, flushDelayMs: 60_000 });
@@ -142,13 +142,13 @@ function benchAlarms(dir: string, troubled: boolean): void {
   }
   evaluating.stop();
   const flushing = new Stopwatch().start();
-  engine.flush();
+  await engine.flush();
   flushing.stop();
   evaluating.report(`alarm rule evaluations, ${troubled ? 'troubled plant' : 'quiet plant'}`, perRound * ROUNDS, 'evals');
   const changes = (db.prepare('SELECT COUNT(*) AS n FROM alarm_changes').get() as { n: number }).n;
   flushing.report('  alarm lifecycle changes written (one flush)', changes, 'rows');
-  console.log(`  active alarms at the end: ${engine.list({ limit: 1_000_000 }).length}`);
-  engine.stop();
+  console.log(`  active alarms at the end: ${(await engine.list({ limit: 1_000_000 })).length}`);
+  await engine.stop();
   db.close();
 }
 
@@ -194,8 +194,8 @@ async function benchTrends(dir: string): Promise<void> {
 const dir = mkdtempSync(join(tmpdir(), 'tally-bench-'));
 try {
   console.log(`${ELEMENTS} elements × (2 parameters + ${ROWS} rows × 4 columns), ${ROUNDS} rounds, node ${process.version}`);
-  benchAlarms(dir, false);
-  benchAlarms(dir, true);
+  await benchAlarms(dir, false);
+  await benchAlarms(dir, true);
   await benchTrends(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -25,7 +25,7 @@ function watch(connector: ConnectorDefinition, template = connector.alarmTemplat
       rows: rows.map((row) => ({ ...row, cells: row.cells as never, stale: false, updatedAt: Date.now() })),
       removed,
     });
-  return { runtime, engine, rows, severities: () => engine.list().map((a) => [a.paramId, a.rowKey, a.severity]) };
+  return { runtime, engine, rows, severities: async () => (await engine.list()).map((a) => [a.paramId, a.rowKey, a.severity]) };
 }
 
 describe('default alarm templates of the seed connectors', () => {
@@ -48,14 +48,14 @@ describe('default alarm templates of the seed connectors', () => {
     }
   });
 
-  it('Haivision: outputs in error are major, in warning minor; inputs in error minor; device health', () => {
+  it('Haivision: outputs in error are major, in warning minor; inputs in error minor; device health', async () => {
     const { rows, runtime, severities } = watch(haivision, HAIVISION_TEMPLATE);
     rows('sdiOutputs', [{ key: 'sdi_1', displayKey: 'SDI 1', cells: { name: 'SDI 1', status: 3 } }]);
     rows('ipOutputs', [{ key: 'ip_1', displayKey: 'SRT out', cells: { name: 'SRT out', status: 4 } }]);
     rows('ndiOutputs', [{ key: 'ndi_1', displayKey: 'NDI 1', cells: { name: 'NDI 1', status: 2 } }]);
     rows('inputs', [{ key: '1', displayKey: 'PRO460-Paris', cells: { name: 'PRO460-Paris', channelStatus: 3 } }]);
     runtime.params('e1', { healthStatus: 'error' });
-    expect(severities().map(String).sort()).toEqual(
+    expect((await severities()).map(String).sort()).toEqual(
       [
         ['healthStatus', null, 'major'],
         ['sdiOutputs.status', 'sdi_1', 'major'],
@@ -67,7 +67,7 @@ describe('default alarm templates of the seed connectors', () => {
     );
   });
 
-  it('CLOUDPORT: health, services off air or offline, failed switchover, active critical incidents', () => {
+  it('CLOUDPORT: health, services off air or offline, failed switchover, active critical incidents', async () => {
     const { rows, runtime, severities, engine } = watch(amagi, AMAGI_TEMPLATE);
     runtime.params('e1', { healthStatus: 'degraded', switchoverStatus: 'failed' });
     rows('cloudportServices', [
@@ -79,21 +79,21 @@ describe('default alarm templates of the seed connectors', () => {
       { key: 'inc_1', displayKey: 'inc_1', cells: { incident: 'inc_1', severity: 'critical', state: 'active' } },
       { key: 'inc_2', displayKey: 'inc_2', cells: { incident: 'inc_2', severity: 'critical', state: 'resolved' } },
     ]);
-    expect(severities()).toEqual([
+    expect(await severities()).toEqual([
       ['incidentHistoryLogs.severity', 'inc_1', 'critical'],
       expect.arrayContaining(['major']),
       expect.arrayContaining(['major']),
       expect.arrayContaining(['major']),
       ['healthStatus', null, 'minor'],
     ]);
-    expect(new Set(engine.list().filter((a) => a.severity === 'major').map((a) => `${a.paramId}/${a.rowKey ?? ''}`))).toEqual(
+    expect(new Set((await engine.list()).filter((a) => a.severity === 'major').map((a) => `${a.paramId}/${a.rowKey ?? ''}`))).toEqual(
       new Set(['switchoverStatus/', 'cloudportServices.playoutStatus/news_001', 'cloudportServices.agentHealth/news_002']),
     );
     runtime.params('e1', { healthStatus: 'unhealthy' });
-    expect(engine.list().find((a) => a.paramId === 'healthStatus')?.severity).toBe('critical');
+    expect((await engine.list()).find((a) => a.paramId === 'healthStatus')?.severity).toBe('critical');
     // The incident is resolved: its row no longer matches `where`.
     rows('incidentHistoryLogs', [{ key: 'inc_1', displayKey: 'inc_1', cells: { incident: 'inc_1', severity: 'critical', state: 'resolved' } }]);
-    expect(engine.list().some((a) => a.rowKey === 'inc_1')).toBe(false);
+    expect((await engine.list()).some((a) => a.rowKey === 'inc_1')).toBe(false);
   });
 });
 

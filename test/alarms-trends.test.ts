@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrendEngine, type TrendEngineOptions, type TrendResult } from '../src/trends/trend-engine.js';
-import { prepareTrendWrites, type TrendBatch } from '../src/trends/trend-store.js';
+import { prepareTrendWrites, writeAtOnce, type TrendBatch } from '../src/trends/trend-store.js';
 import { openSqlite, type SqliteDatabase } from '../src/store/sqlite-database.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { FakeRuntime, connectors, elementView, rowView } from './alarms-fixtures.js';
@@ -232,7 +232,7 @@ describe('trend engine', () => {
     trends = open(db, {
       write: async (batch) => {
         if (failures-- > 0) throw new Error('write thread lost');
-        writes(batch);
+        writeAtOnce(writes, batch);
       },
       onWriteError: (error) => errors.push(error),
     });

@@ -71,7 +71,7 @@ describe('webhook notifications', () => {
 
   afterEach(async () => {
     notifier?.stop();
-    alarms.stop();
+    await alarms.stop();
     db.close();
     await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
   });

@@ -9,11 +9,13 @@
  *   live again. The `stale` flag decides, not the element state: on recovery the runtime
  *   republishes the values as live just before it announces the new state.
  * - A `stopped` element or a removed one has its alarms cleared; a `paused` one keeps them.
- * - Writes are batched by {@link FlushTimer}: evaluation never waits on the disk.
+ * - Writes are batched by {@link FlushTimer} and go through the store's writer: evaluation
+ *   never waits on the disk, nor the event loop on the write lock.
  */
 import type { AlarmSeverity, AlarmTemplate, ConnectorDefinition, Value } from '../sdk/index.js';
 import type { ElementState } from '../store/types.js';
 import type { SqliteDatabase } from '../store/sqlite-database.js';
+import type { StatementWriter } from '../store/statement-writer.js';
 import type { LiveBus } from '../live/live-bus.js';
 import type { ElementView, LiveMessage, ParamView, RowView } from '../runtime/views.js';
 import { notFound } from '../errors.js';
@@ -36,6 +38,8 @@ export interface CurrentValues {
 
 export interface AlarmEngineOptions {
   db: SqliteDatabase;
+  /** Where alarm and history writes go: the store's (its write thread) in a running Tally; `db` by default. */
+  writer?: StatementWriter;
   bus: LiveBus;
   connectors: (connectorId: string) => ConnectorDefinition | undefined;
   elements?: ElementLookup;
@@ -94,13 +98,15 @@ export class AlarmEngine {
   private readonly deadlines = new DeadlineQueue<Pending>((pending) => this.settle(pending));
   private readonly flushTimer: FlushTimer;
   private pruneTimer: NodeJS.Timeout | undefined;
+  /** The last hourly prune (it never rejects). */
+  private pruning: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
   private lastId: number;
 
   constructor(private readonly options: AlarmEngineOptions) {
-    this.store = new AlarmStore(options.db);
+    this.store = new AlarmStore(options.db, options.writer);
     this.lastId = this.store.highestId();
-    this.flushTimer = new FlushTimer(() => this.flush(), options.flushDelayMs ?? 500);
+    this.flushTimer = new FlushTimer(() => void this.flush(), options.flushDelayMs ?? 500);
   }
 
   /** Restores the alarms active at the last stop and starts listening to the bus. */
@@ -111,18 +117,20 @@ export class AlarmEngine {
       this.active.set(alarm.id, alarm);
     }
     this.unsubscribe = this.options.bus.subscribe((message) => this.onMessage(message));
-    this.pruneTimer = setInterval(() => this.prune(), HOUR);
+    this.pruneTimer = setInterval(() => (this.pruning = this.prune()), HOUR);
     this.pruneTimer.unref?.();
   }
 
-  /** Stops listening and writes what is queued. */
-  stop(): void {
+  /** Stops listening; settles once what is queued is written (or, failing, reported). */
+  async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.deadlines.clear();
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.flushTimer.cancel();
-    this.flush();
+    // A prune under way would otherwise reach the writer after the store has closed it.
+    await this.pruning;
+    await this.flush();
   }
 
   /** Clears the alarms of elements that no longer exist (deleted while Tally was stopped). */
@@ -132,7 +140,7 @@ export class AlarmEngine {
   }
 
   /** Active alarms (most severe, then newest first) or, with `state: 'all'`, history too. */
-  list(query: AlarmQuery = {}): Alarm[] {
+  async list(query: AlarmQuery = {}): Promise<Alarm[]> {
     if (query.state !== 'all') {
       const alarms = [...this.active.values()].filter(
         (alarm) =>
@@ -144,20 +152,24 @@ export class AlarmEngine {
       alarms.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.raisedAt - a.raisedAt || b.id - a.id);
       return alarms.slice(0, query.limit ?? 1000);
     }
-    this.flush();
+    await this.flush();
     return this.store.query(query);
   }
 
-  get(id: number): Alarm {
-    const alarm = this.active.get(id) ?? (this.flush(), this.store.get(id));
+  async get(id: number): Promise<Alarm> {
+    let alarm = this.active.get(id);
+    if (!alarm) {
+      await this.flush();
+      alarm = this.store.get(id);
+    }
     if (!alarm) throw notFound('alarm', String(id));
     return alarm;
   }
 
   /** The steps of one alarm's life, oldest first. */
-  history(id: number): AlarmChange[] {
-    this.get(id);
-    this.flush();
+  async history(id: number): Promise<AlarmChange[]> {
+    await this.get(id);
+    await this.flush();
     return this.store.history(id);
   }
 
@@ -183,8 +195,8 @@ export class AlarmEngine {
   }
 
   /** Acknowledges an alarm (active or cleared); acknowledging again replaces the comment. */
-  acknowledge(id: number, user: string, comment: string | null): Alarm {
-    const alarm = this.get(id);
+  async acknowledge(id: number, user: string, comment: string | null): Promise<Alarm> {
+    const alarm = await this.get(id);
     const now = Date.now();
     alarm.acknowledged = true;
     alarm.ackUser = user;
@@ -220,12 +232,15 @@ export class AlarmEngine {
     return this.template(elementId);
   }
 
-  /** Writes the queued alarm changes now (also done by the write-behind timer). */
-  flush(): void {
+  /**
+   * Writes the queued alarm changes now (also done by the write-behind timer). Never rejects:
+   * a failed write is reported to `onWriteError` and tried again by the timer.
+   */
+  async flush(): Promise<void> {
     this.flushTimer.cancel();
     const started = performance.now();
     try {
-      const rows = this.store.flush();
+      const rows = await this.store.flush();
       if (rows > 0) this.options.onFlush?.(performance.now() - started, rows);
     } catch (error) {
       this.options.onWriteError?.(error);
@@ -233,11 +248,11 @@ export class AlarmEngine {
     }
   }
 
-  private prune(): void {
+  private async prune(): Promise<void> {
     const days = this.options.historyRetentionDays ?? 90;
-    this.flush();
+    await this.flush();
     try {
-      this.store.prune(Date.now() - days * 24 * HOUR);
+      await this.store.prune(Date.now() - days * 24 * HOUR);
     } catch (error) {
       this.options.onWriteError?.(error);
     }

@@ -1,10 +1,12 @@
 /**
  * The alarm tables in Tally's SQLite file (migration namespace `alarms`): every alarm with
  * its latest state, the steps of its life, and per-element template overrides. Alarm and
- * history writes are batched; template writes are rare admin actions and go straight in.
+ * history writes are batched and go through the store's writer (its write thread in a running
+ * Tally); template writes are rare admin actions and go straight in.
  */
 import type { AlarmSeverity, AlarmTemplate, Value } from '../sdk/index.js';
 import { runMigrations, type Migration, type SqliteDatabase } from '../store/sqlite-database.js';
+import { directStatementWriter, type StatementWriter } from '../store/statement-writer.js';
 import type { Alarm, AlarmChange } from './alarm.js';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -29,6 +31,16 @@ const MIGRATIONS: readonly Migration[] = [
     },
   },
 ];
+
+const UPSERT_ALARM_SQL = `INSERT INTO alarms VALUES (@id, @elementId, @elementName, @ruleId, @paramId, @tableId, @rowKey,
+    @displayKey, @severity, @value, @message, @raisedAt, @updatedAt, @clearedAt, @acknowledged, @ackComment, @ackUser, @ackAt)
+  ON CONFLICT (id) DO UPDATE SET element_name = excluded.element_name, display_key = excluded.display_key,
+    severity = excluded.severity, value = excluded.value, message = excluded.message, updated_at = excluded.updated_at,
+    cleared_at = excluded.cleared_at, acknowledged = excluded.acknowledged, ack_comment = excluded.ack_comment,
+    ack_user = excluded.ack_user, ack_at = excluded.ack_at`;
+const INSERT_CHANGE_SQL = 'INSERT INTO alarm_changes VALUES (@alarmId, @time, @change, @severity, @value, @message, @user, @comment)';
+const PRUNE_CHANGES_SQL = 'DELETE FROM alarm_changes WHERE alarm_id IN (SELECT id FROM alarms WHERE cleared_at < ?)';
+const PRUNE_ALARMS_SQL = 'DELETE FROM alarms WHERE cleared_at < ?';
 
 interface AlarmRow {
   id: number;
@@ -65,18 +77,20 @@ export interface AlarmQuery {
 export class AlarmStore {
   private readonly dirty = new Map<number, Alarm>();
   private changes: AlarmChange[] = [];
+  /** The last write asked for, never rejecting: the next one runs after it has settled. */
+  private writing: Promise<unknown> = Promise.resolve();
   private readonly statements;
 
-  constructor(private readonly db: SqliteDatabase) {
+  /**
+   * `writer`: where alarms and their history are written; the store's (its write thread) in a
+   * running Tally, this connection by default. Reads and template overrides use `db`.
+   */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly writer: StatementWriter = directStatementWriter(db),
+  ) {
     runMigrations(db, 'alarms', MIGRATIONS);
     this.statements = {
-      upsert: db.prepare(`INSERT INTO alarms VALUES (@id, @elementId, @elementName, @ruleId, @paramId, @tableId, @rowKey,
-          @displayKey, @severity, @value, @message, @raisedAt, @updatedAt, @clearedAt, @acknowledged, @ackComment, @ackUser, @ackAt)
-        ON CONFLICT (id) DO UPDATE SET element_name = excluded.element_name, display_key = excluded.display_key,
-          severity = excluded.severity, value = excluded.value, message = excluded.message, updated_at = excluded.updated_at,
-          cleared_at = excluded.cleared_at, acknowledged = excluded.acknowledged, ack_comment = excluded.ack_comment,
-          ack_user = excluded.ack_user, ack_at = excluded.ack_at`),
-      change: db.prepare(`INSERT INTO alarm_changes VALUES (@alarmId, @time, @change, @severity, @value, @message, @user, @comment)`),
       active: db.prepare('SELECT * FROM alarms WHERE cleared_at IS NULL'),
       byId: db.prepare('SELECT * FROM alarms WHERE id = ?'),
       maxId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM alarms'),
@@ -85,8 +99,6 @@ export class AlarmStore {
       putTemplate: db.prepare(`INSERT INTO alarm_templates VALUES (?, ?, ?, ?)
         ON CONFLICT (element_id) DO UPDATE SET template = excluded.template, updated_at = excluded.updated_at, updated_by = excluded.updated_by`),
       deleteTemplate: db.prepare('DELETE FROM alarm_templates WHERE element_id = ?'),
-      pruneChanges: db.prepare('DELETE FROM alarm_changes WHERE alarm_id IN (SELECT id FROM alarms WHERE cleared_at < ?)'),
-      pruneAlarms: db.prepare('DELETE FROM alarms WHERE cleared_at < ?'),
     };
   }
 
@@ -112,26 +124,12 @@ export class AlarmStore {
     return this.dirty.size + this.changes.length;
   }
 
-  /** Writes everything queued in one transaction; returns how many rows were written. */
-  flush(): number {
-    const count = this.pendingWrites;
-    if (count === 0) return 0;
-    const alarms = [...this.dirty.values()];
-    const changes = this.changes;
-    this.dirty.clear();
-    this.changes = [];
-    try {
-      this.db.transaction(() => {
-        for (const alarm of alarms) this.statements.upsert.run(toRow(alarm));
-        for (const change of changes) this.statements.change.run({ ...change, value: JSON.stringify(change.value) });
-      })();
-    } catch (error) {
-      // Nothing was written (one transaction): keep it all for the next attempt.
-      for (const alarm of alarms) if (!this.dirty.has(alarm.id)) this.dirty.set(alarm.id, alarm);
-      this.changes = changes.concat(this.changes);
-      throw error;
-    }
-    return count;
+  /**
+   * Writes everything queued in one transaction, after the writes asked for before; settles
+   * once committed, with how many rows were written.
+   */
+  flush(): Promise<number> {
+    return this.inTurn(() => this.writeQueued());
   }
 
   /** Past and present alarms, newest first (call {@link flush} first to include the latest). */
@@ -170,12 +168,15 @@ export class AlarmStore {
     );
   }
 
-  /** Forgets alarms cleared before `before` and their history. */
-  prune(before: number): number {
-    return this.db.transaction(() => {
-      this.statements.pruneChanges.run(before);
-      return this.statements.pruneAlarms.run(before).changes;
-    })();
+  /** Forgets alarms cleared before `before` and their history; settles with how many alarms it forgot. */
+  prune(before: number): Promise<number> {
+    return this.inTurn(async () => {
+      const [, alarms] = await this.writer.run([
+        { sql: PRUNE_CHANGES_SQL, params: [before] },
+        { sql: PRUNE_ALARMS_SQL, params: [before] },
+      ]);
+      return alarms.changes;
+    });
   }
 
   templateOverride(elementId: string): AlarmTemplate | undefined {
@@ -189,6 +190,38 @@ export class AlarmStore {
 
   deleteTemplateOverride(elementId: string): void {
     this.statements.deleteTemplate.run(elementId);
+  }
+
+  /**
+   * Runs a write once the one before it has settled, failed or not. One write in flight at a
+   * time: a batch put back after a failure is written before (not after) the changes since.
+   */
+  private inTurn<T>(write: () => Promise<T>): Promise<T> {
+    const written = this.writing.then(write);
+    // A failure must not stop the writes after it (the caller hears of it).
+    this.writing = written.catch(() => undefined);
+    return written;
+  }
+
+  private async writeQueued(): Promise<number> {
+    const count = this.pendingWrites;
+    if (count === 0) return 0;
+    const alarms = [...this.dirty.values()];
+    const changes = this.changes;
+    this.dirty.clear();
+    this.changes = [];
+    try {
+      await this.writer.run([
+        ...alarms.map((alarm) => ({ sql: UPSERT_ALARM_SQL, params: toRow(alarm) })),
+        ...changes.map((change) => ({ sql: INSERT_CHANGE_SQL, params: { ...change, value: JSON.stringify(change.value) } })),
+      ]);
+    } catch (error) {
+      // Nothing was written (one transaction): keep it all for the next attempt; a state queued since is newer.
+      for (const alarm of alarms) if (!this.dirty.has(alarm.id)) this.dirty.set(alarm.id, alarm);
+      this.changes = changes.concat(this.changes);
+      throw error;
+    }
+    return count;
   }
 }
 

@@ -48,6 +48,8 @@ export function monitoringExtension(options: MonitoringOptions = {}): (parts: Ta
     const metrics = parts.metrics;
     const alarms = new AlarmEngine({
       db,
+      // On the store's write thread: a flush then never waits for the write lock in the event loop.
+      writer: parts.store.statementWriter,
       bus: parts.bus,
       connectors,
       elements,
@@ -94,7 +96,7 @@ export function monitoringExtension(options: MonitoringOptions = {}): (parts: Ta
         notifier.stop();
         // Before Tally closes the store (and its write thread): the last batch must be written.
         await trends.stop();
-        alarms.stop();
+        await alarms.stop();
       },
     };
   };

@@ -52,7 +52,7 @@ async function ensureDemoElement(tally: Tally, connector: ConnectorDefinition, s
     return existing.id;
   }
   const created = await tally.elements.create({ name, connector: connector.id, connection, params: template.params }, DEMO_ACTOR);
-  tally.audit.record({
+  await tally.audit.record({
     user: DEMO_ACTOR.user,
     address: null,
     action: 'element.create',

@@ -35,14 +35,14 @@ export async function runUser(args: string[], context: CliContext): Promise<numb
         if (!isRole(role)) throw new UsageError('give the role: --role viewer|operator|admin');
         const password = values.password ?? (await askNewPassword(context, requireName(username)));
         await users.addUser(requireName(username), password, role);
-        record('user.create', { role });
+        await record('user.create', { role });
         context.print(`user ${username} added as ${role}`);
         return 0;
       }
       case 'passwd': {
         const password = values.password ?? (await askNewPassword(context, requireName(username)));
         await users.setPassword(requireName(username), password);
-        record('user.update', { passwordChanged: true });
+        await record('user.update', { passwordChanged: true });
         context.print(`password of ${username} changed; their browser sessions are signed out`);
         return 0;
       }
@@ -50,13 +50,13 @@ export async function runUser(args: string[], context: CliContext): Promise<numb
         const role = values.role;
         if (!isRole(role)) throw new UsageError('give the role: --role viewer|operator|admin');
         users.setRole(requireName(username), role);
-        record('user.update', { role });
+        await record('user.update', { role });
         context.print(`${username} is now ${role}`);
         return 0;
       }
       case 'remove':
         users.removeUser(requireName(username));
-        record('user.delete');
+        await record('user.delete');
         context.print(`user ${username} removed with their tokens and sessions`);
         return 0;
       case 'list':

@@ -1,16 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite-database.js';
 import { AuditLog } from './audit-log.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 
 describe('AuditLog', () => {
   let db: SqliteDatabase;
   let audit: AuditLog;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     db = openSqlite(':memory:');
     audit = new AuditLog(db);
-    audit.record({ time: 100, user: 'alice', address: '10.0.0.1', action: 'signin.success', result: 'ok' });
-    audit.record({
+    await audit.record({ time: 100, user: 'alice', address: '10.0.0.1', action: 'signin.success', result: 'ok' });
+    await audit.record({
       time: 200,
       user: 'alice',
       address: '10.0.0.1',
@@ -20,7 +24,7 @@ describe('AuditLog', () => {
       inputs: { value: 8000 },
       result: 'ok',
     });
-    audit.record({
+    await audit.record({
       time: 300,
       user: 'bob',
       address: '10.0.0.2',
@@ -31,8 +35,8 @@ describe('AuditLog', () => {
       result: 'refused',
       message: 'requires the admin role',
     });
-    audit.record({ time: 400, user: 'admin', address: null, action: 'element.delete', elementId: 'enc-2', result: 'ok' });
-    audit.record({ time: 500, user: 'admin', address: '::1', action: 'element.create', elementId: 'enc-3', result: 'error', message: 'device refused' });
+    await audit.record({ time: 400, user: 'admin', address: null, action: 'element.delete', elementId: 'enc-2', result: 'ok' });
+    await audit.record({ time: 500, user: 'admin', address: '::1', action: 'element.create', elementId: 'enc-3', result: 'error', message: 'device refused' });
   });
 
   it('returns records newest first with everything that was recorded', () => {
@@ -66,9 +70,9 @@ describe('AuditLog', () => {
     expect(times({ limit: 2 })).toEqual([500, 400]);
   });
 
-  it('stamps the current time when none is given', () => {
+  it('stamps the current time when none is given', async () => {
     const before = Date.now();
-    const record = audit.record({ user: 'x', address: null, action: 'user.add', target: 'carol', result: 'ok' });
+    const record = await audit.record({ user: 'x', address: null, action: 'user.add', target: 'carol', result: 'ok' });
     expect(record.time).toBeGreaterThanOrEqual(before);
     expect(audit.query({ action: 'user.add' })).toEqual([record]);
   });
@@ -79,5 +83,26 @@ describe('AuditLog', () => {
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
     expect(audit.query()).toHaveLength(5);
     expect(Object.getOwnPropertyNames(AuditLog.prototype).sort()).toEqual(['constructor', 'query', 'record']);
+  });
+});
+
+describe('AuditLog in a running Tally', () => {
+  it('writes through the store write thread: the main connection never waits for the write lock', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-audit-'));
+    const store = SqliteStore.open(join(dir, 'tally.db'), { writeThread: true });
+    try {
+      const audit = new AuditLog(store.db, store.statementWriter);
+      const changesOnMain = () => store.db.prepare('SELECT total_changes() AS n').get() as { n: number };
+      const before = changesOnMain();
+      const first = await audit.record({ user: 'alice', address: null, action: 'action.run', target: 'playStream', result: 'ok' });
+      const second = await audit.record({ user: 'bob', address: null, action: 'param.set', target: 'apiKey', result: 'refused' });
+      expect(changesOnMain()).toEqual(before);
+      expect(second.id).toBe(first.id + 1);
+      // Committed when the promise settles: the main connection reads it at once.
+      expect(audit.query()).toEqual([second, first]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

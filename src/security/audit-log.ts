@@ -5,6 +5,7 @@
  */
 import type { SqliteDatabase } from '../store/sqlite-database.js';
 import { clampLimit, SqlConditions } from '../store/sql-conditions.js';
+import { directStatementWriter, type StatementWriter } from '../store/statement-writer.js';
 import { migrateSecurity } from './security-schema.js';
 
 export type AuditResult = 'ok' | 'refused' | 'error';
@@ -66,22 +67,26 @@ interface AuditRow {
   message: string | null;
 }
 
-export class AuditLog {
-  private readonly insert;
+const INSERT_SQL = `INSERT INTO audit_log (time, user, address, action, element_id, target, inputs, result, message)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-  constructor(private readonly db: SqliteDatabase) {
+export class AuditLog {
+  /**
+   * `writer`: where records are written; the store's (its write thread) in a running Tally,
+   * this connection by default.
+   */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly writer: StatementWriter = directStatementWriter(db),
+  ) {
     migrateSecurity(db);
-    this.insert = db.prepare(
-      `INSERT INTO audit_log (time, user, address, action, element_id, target, inputs, result, message)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
   }
 
-  /** Appends one record and returns it as stored. */
-  record(entry: AuditEntry): AuditRecord {
+  /** Appends one record; settles once it is committed, with the record as stored. */
+  async record(entry: AuditEntry): Promise<AuditRecord> {
     const time = entry.time ?? Date.now();
     const inputs = entry.inputs === undefined ? null : JSON.stringify(entry.inputs);
-    const { lastInsertRowid } = this.insert.run(
+    const params = [
       time,
       entry.user,
       entry.address,
@@ -91,9 +96,10 @@ export class AuditLog {
       inputs,
       entry.result,
       entry.message ?? null,
-    );
+    ];
+    const [{ lastInsertRowid }] = await this.writer.run([{ sql: INSERT_SQL, params }]);
     return {
-      id: Number(lastInsertRowid),
+      id: lastInsertRowid,
       time,
       user: entry.user,
       address: entry.address,

@@ -37,10 +37,10 @@ export function installAccessControl(app: FastifyInstance, deps: ServerDeps): vo
       );
     }
     if (!roleAllows(request.actor.role, needed)) {
-      refuse(request, deps, `needs the ${needed} role; ${request.actor.user} is ${request.actor.role}`);
+      await refuse(request, deps, `needs the ${needed} role; ${request.actor.user} is ${request.actor.role}`);
     }
     if (request.session && !SAFE_METHODS.has(request.method) && !csrfTokenMatches(request)) {
-      refuse(request, deps, 'the x-csrf-token header is missing or does not match the session');
+      await refuse(request, deps, 'the x-csrf-token header is missing or does not match the session');
     }
   });
 }
@@ -87,12 +87,12 @@ function csrfTokenMatches(request: FastifyRequest): boolean {
 }
 
 /** Answers 403, leaving a trace in the audit trail when the route changes something. */
-function refuse(request: FastifyRequest, deps: ServerDeps, message: string): never {
+async function refuse(request: FastifyRequest, deps: ServerDeps, message: string): Promise<never> {
   const action = request.routeOptions.config.audit;
   if (action) {
     const params = request.params as Record<string, string | undefined>;
     const target = params.paramId ?? params.actionId ?? params.username;
-    recordAudit(deps.audit, request, { action, elementId: params.id, target }, 'refused', message);
+    await recordAudit(deps.audit, request, { action, elementId: params.id, target }, 'refused', message);
   }
   throw new TallyError('FORBIDDEN', message);
 }

@@ -18,17 +18,17 @@ export interface AuditedChange {
   inputs?: Record<string, unknown>;
 }
 
-/** Writes one audit record; a failing audit store is logged, never hidden. */
-export function recordAudit(
+/** Writes one audit record; settles once it is committed. A failing audit store is logged, never hidden. */
+export async function recordAudit(
   audit: AuditLog,
   request: FastifyRequest,
   change: AuditedChange,
   result: AuditResult,
   message?: string,
   user?: string,
-): void {
+): Promise<void> {
   try {
-    audit.record({
+    await audit.record({
       user: user ?? request.actor?.user ?? null,
       address: request.ip,
       action: change.action,
@@ -52,10 +52,10 @@ export function installAudited(app: FastifyInstance, audit: AuditLog): void {
       result = await work();
     } catch (error) {
       const refusal = toTallyError(error);
-      recordAudit(audit, this, change, refusal.status < 500 ? 'refused' : 'error', refusal.message);
+      await recordAudit(audit, this, change, refusal.status < 500 ? 'refused' : 'error', refusal.message);
       throw error;
     }
-    recordAudit(audit, this, change, 'ok');
+    await recordAudit(audit, this, change, 'ok');
     return result;
   });
 }

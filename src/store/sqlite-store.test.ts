@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TrendStore, type TrendBatch } from '../trends/trend-store.js';
+import { PRUNE_SERIES_PER_STEP, TrendStore, type TrendBatch } from '../trends/trend-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { ElementRecord, InfoEvent, ValueBatch } from './types.js';
 
@@ -242,6 +242,32 @@ describe.each([
     await store.writeTrends(trends);
     expect(store.db.prepare('SELECT series_id, t, v FROM trend_points').all()).toEqual([{ series_id: 1, t: 1000, v: 21.5 }]);
     expect(store.db.prepare('SELECT count FROM trend_rollups').pluck().all()).toEqual([1]);
+    await store.close();
+  });
+
+  it('prunes trend points a few hundred series per transaction, keeping the newer ones', async () => {
+    const store = open();
+    new TrendStore(store.db);
+    store.db.exec('CREATE TABLE notes (text TEXT)');
+    const series = PRUNE_SERIES_PER_STEP * 2 + 7;
+    store.db.transaction(() => {
+      const addSeries = store.db.prepare("INSERT INTO trend_series (id, element_id, param_id, row_key) VALUES (?, 'enc-1', ?, '')");
+      const addPoint = store.db.prepare('INSERT INTO trend_points (series_id, t, v) VALUES (?, ?, 1)');
+      for (let id = 1; id <= series; id++) {
+        addSeries.run(id, `p${id}`);
+        addPoint.run(id, 1_000);
+        addPoint.run(id, 2_000);
+      }
+    })();
+    const finished: string[] = [];
+    const prune = { pointsBefore: 1_500, bucketsBefore: [] };
+    const pruned = store.writeTrends({ series: [], points: [], buckets: [], removedElements: [], prune }).then(() => finished.push('prune'));
+    const noted = store.statementWriter.run([{ sql: 'INSERT INTO notes VALUES (?)', params: ['sent during the prune'] }]).then(() => finished.push('note'));
+    await Promise.all([pruned, noted]);
+    expect(store.db.prepare('SELECT DISTINCT t FROM trend_points').pluck().all()).toEqual([2_000]);
+    expect(store.db.prepare('SELECT COUNT(*) FROM trend_points').pluck().get()).toBe(series);
+    // On the write thread a write sent after the prune is committed between its steps, not after them all.
+    expect(finished).toEqual(writeThread ? ['note', 'prune'] : ['prune', 'note']);
     await store.close();
   });
 

@@ -5,9 +5,10 @@
  * batches go through {@link SqliteStore.writeTrends}, so they share the write thread.
  */
 import type { Value } from '../sdk/index.js';
-import { prepareTrendWrites, type TrendBatch, type TrendWrites } from '../trends/trend-store.js';
+import { prepareTrendWrites, writeAtOnce, type TrendBatch, type TrendWrites } from '../trends/trend-store.js';
 import { clampLimit, SqlConditions } from './sql-conditions.js';
 import { openSqlite, runMigrations, type Migration, type SqliteDatabase } from './sqlite-database.js';
+import { directStatementWriter, type StatementWriter } from './statement-writer.js';
 import { prepareValueWrites, withoutUnknownElements, type ValueWrites } from './value-writes.js';
 import { StoreWriteThread } from './store-write-thread.js';
 import type {
@@ -135,10 +136,17 @@ export class SqliteStore implements Store {
    */
   private readonly elementIds: Set<string>;
 
+  /**
+   * Where the audit trail and the alarms write (see statement-writer.ts): the write thread
+   * when there is one, so they never wait for its commits on the event loop.
+   */
+  readonly statementWriter: StatementWriter;
+
   private constructor(
     readonly db: SqliteDatabase,
     private readonly writeThread: StoreWriteThread | undefined,
   ) {
+    this.statementWriter = writeThread ?? directStatementWriter(db);
     runMigrations(db, 'core', CORE_MIGRATIONS);
     this.statements = prepareStatements(db);
     this.writes = prepareValueWrites(db);
@@ -218,10 +226,10 @@ export class SqliteStore implements Store {
     else this.writes.writeBatch(known);
   }
 
-  /** Writes a trend batch (see `TrendEngine`) in one transaction; its tables must exist. */
+  /** Writes a trend batch (see `TrendEngine`) in one transaction, then its prune in steps; its tables must exist. */
   async writeTrends(batch: TrendBatch): Promise<void> {
     if (this.writeThread) await this.writeThread.writeTrends(batch);
-    else (this.trendWrites ??= prepareTrendWrites(this.db))(batch);
+    else writeAtOnce((this.trendWrites ??= prepareTrendWrites(this.db)), batch);
   }
 
   async listEvents(query: EventQuery): Promise<InfoEvent[]> {

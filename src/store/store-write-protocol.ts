@@ -1,5 +1,6 @@
 /** The messages between the store and its write thread. */
 import type { TrendBatch } from '../trends/trend-store.js';
+import type { SqlWrite, SqlWriteResult } from './statement-writer.js';
 import type { ValueBatch } from './types.js';
 
 export interface StoreWriteThreadData {
@@ -13,10 +14,13 @@ export type StoreWriteRequest =
   | { id: number; kind: 'values'; batch: ValueBatch }
   | { id: number; kind: 'deleteElement'; elementId: string }
   | { id: number; kind: 'trends'; batch: TrendBatch }
+  | { id: number; kind: 'statements'; writes: SqlWrite[] }
   | { id: number; kind: 'close' };
 
 export interface StoreWriteReply {
   id: number;
   /** Why the request failed; absent when it was written. */
   error?: string;
+  /** What each statement of a `statements` request did. */
+  results?: SqlWriteResult[];
 }

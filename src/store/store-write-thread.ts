@@ -1,7 +1,8 @@
 /**
  * The store's write thread, seen from the main thread: last values, table rows, information
- * events and trend batches are written by a worker thread on a connection of its own, so the
- * event loop that polls thousands of elements and answers operators never blocks on SQLite.
+ * events, trend batches, audit records and alarm changes are written by a worker thread on a
+ * connection of its own, so the event loop that polls thousands of elements and answers
+ * operators never blocks on SQLite.
  * Requests are written in the order they are sent (a deletion after the values queued
  * before it), and each promise settles once its transaction has committed or failed.
  *
@@ -13,6 +14,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-thread.js';
 import type { TrendBatch } from '../trends/trend-store.js';
 import type { ValueBatch } from './types.js';
+import type { SqlWrite, SqlWriteResult, StatementWriter } from './statement-writer.js';
 import type { StoreWriteReply, StoreWriteRequest, StoreWriteThreadData } from './store-write-protocol.js';
 
 /** How often the thread checkpoints the WAL into the database file. */
@@ -23,7 +25,7 @@ type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = Unnumbered<StoreWriteRequest>;
 
 interface Waiter {
-  resolve(): void;
+  resolve(reply: StoreWriteReply): void;
   reject(error: Error): void;
 }
 
@@ -33,7 +35,7 @@ interface Running {
   waiting: Map<number, Waiter>;
 }
 
-export class StoreWriteThread {
+export class StoreWriteThread implements StatementWriter {
   private running: Running | undefined;
   private nextId = 1;
 
@@ -51,6 +53,10 @@ export class StoreWriteThread {
     return this.send({ kind: 'deleteElement', elementId });
   }
 
+  async run(writes: SqlWrite[]): Promise<SqlWriteResult[]> {
+    return (await this.ask({ kind: 'statements', writes })).results ?? [];
+  }
+
   /** Lets the thread finish what it was sent, checkpoint and close its connection. */
   async close(): Promise<void> {
     const running = this.running;
@@ -60,12 +66,16 @@ export class StoreWriteThread {
     await running.worker.terminate();
   }
 
-  private send(request: Request): Promise<void> {
+  private async send(request: Request): Promise<void> {
+    await this.ask(request);
+  }
+
+  private ask(request: Request): Promise<StoreWriteReply> {
     const running = (this.running ??= this.spawn());
     const id = this.nextId++;
     // Held while it owes answers: a process waiting for its last writes must not exit under it.
     if (running.waiting.size === 0) running.worker.ref();
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<StoreWriteReply>((resolve, reject) => {
       running.waiting.set(id, { resolve, reject });
       running.worker.postMessage({ ...request, id });
     });
@@ -78,7 +88,7 @@ export class StoreWriteThread {
       const waiter = running.waiting.get(reply.id);
       running.waiting.delete(reply.id);
       if (running.waiting.size === 0) running.worker.unref();
-      if (reply.error === undefined) waiter?.resolve();
+      if (reply.error === undefined) waiter?.resolve(reply);
       else waiter?.reject(new Error(reply.error));
     });
     running.worker.on('error', (error) => this.lose(running, error));

@@ -106,7 +106,7 @@ export function alarmRoutes({ alarms, notifier }: AlarmRouteServices): FastifyPl
       },
       async (request) => {
         const { state, element, severity, from, to, limit } = request.query;
-        return { alarms: alarms.list({ state, elementId: element, severities: parseSeverities(severity), from, to, limit }) };
+        return { alarms: await alarms.list({ state, elementId: element, severities: parseSeverities(severity), from, to, limit }) };
       },
     );
 
@@ -143,7 +143,7 @@ export function alarmRoutes({ alarms, notifier }: AlarmRouteServices): FastifyPl
           response: { 200: Type.Object({ changes: Type.Array(AlarmChangeSchema) }), ...errorResponses },
         },
       },
-      async (request) => ({ changes: alarms.history(request.params.alarmId) }),
+      async (request) => ({ changes: await alarms.history(request.params.alarmId) }),
     );
 
     app.post(
@@ -161,7 +161,7 @@ export function alarmRoutes({ alarms, notifier }: AlarmRouteServices): FastifyPl
       async (request) => {
         const { alarmId } = request.params;
         const comment = request.body?.comment?.trim() || null;
-        const elementId = alarms.get(alarmId).elementId;
+        const { elementId } = await alarms.get(alarmId);
         return request.audited({ action: 'alarm.ack', elementId, target: String(alarmId), inputs: { comment } }, async () =>
           alarms.acknowledge(alarmId, actorOf(request).user, comment),
         );

@@ -36,7 +36,7 @@ export function registerSessionRoutes(app: TallyApp, { users, sessions, audit, s
       const change = { action: SIGN_IN, target: limitedAs, inputs: { method: credentials.token !== undefined ? 'token' : 'password' } };
       const verdict = signInLimiter.isBlocked(limitedAs, request.ip);
       if (verdict.blocked) {
-        recordAudit(audit, request, change, 'refused', 'too many failed attempts', limitedAs);
+        await recordAudit(audit, request, change, 'refused', 'too many failed attempts', limitedAs);
         throw new RetryLaterError(`too many failed sign-ins: try again in ${verdict.retryAfterSeconds} s`, verdict.retryAfterSeconds);
       }
       const user: UserView | null =
@@ -45,13 +45,13 @@ export function registerSessionRoutes(app: TallyApp, { users, sessions, audit, s
           : await users.verifyPassword(credentials.username, credentials.password);
       if (!user) {
         signInLimiter.recordFailure(limitedAs, request.ip);
-        recordAudit(audit, request, change, 'refused', 'wrong credentials', limitedAs);
+        await recordAudit(audit, request, change, 'refused', 'wrong credentials', limitedAs);
         throw new TallyError('UNAUTHORIZED', credentials.token !== undefined ? 'the token is not valid' : 'wrong username or password');
       }
       signInLimiter.recordSuccess(limitedAs, request.ip);
       const session = sessions.create(user.username);
       setSessionCookie(request, reply, session.id, session.expiresAt);
-      recordAudit(audit, request, change, 'ok', undefined, user.username);
+      await recordAudit(audit, request, change, 'ok', undefined, user.username);
       return { username: user.username, role: user.role, csrfToken: session.csrfToken };
     },
   );
@@ -77,7 +77,7 @@ export function registerSessionRoutes(app: TallyApp, { users, sessions, audit, s
     async (request, reply) => {
       if (request.session) sessions.destroy(request.session.id);
       clearSessionCookie(request, reply);
-      recordAudit(audit, request, { action: 'session.sign-out' }, 'ok');
+      await recordAudit(audit, request, { action: 'session.sign-out' }, 'ok');
       return reply.code(204).send(null);
     },
   );
