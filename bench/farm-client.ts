@@ -47,11 +47,17 @@ export class Farm {
     readonly first: number[],
   ) {}
 
-  static async start(devices: number, cloudportShare: number, seed: number, onEvent: (event: Unsolicited) => void): Promise<Farm> {
+  static async start(
+    devices: number,
+    cloudportShare: number,
+    seed: number,
+    nodeFlags: string[],
+    onEvent: (event: Unsolicited) => void,
+  ): Promise<Farm> {
     const shards: FarmShard[] = [];
     const first: number[] = [];
     for (let start = 0; start < devices; start += DEVICES_PER_SHARD) {
-      shards.push(new FarmShard(forkScript('bench/sim-farm', [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), onEvent));
+      shards.push(new FarmShard(forkScript('bench/sim-farm', [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], nodeFlags }), onEvent));
       first.push(start);
     }
     const farm = new Farm(shards, first);

@@ -5,13 +5,16 @@
  *   node dist/bench/heap-snapshot.js DIR/Heap.….heapsnapshot [top=40]
  */
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Node flags that make the process write a snapshot into `dir` when it gets SIGUSR2. */
-export const heapSnapshotFlags = (dir: string): string[] => ['--heapsnapshot-signal=SIGUSR2', '--diagnostic-dir', dir];
+/** Node flags that make the process write a snapshot into `dir` (created here: Node does not) when it gets SIGUSR2. */
+export function heapSnapshotFlags(dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return ['--heapsnapshot-signal=SIGUSR2', '--diagnostic-dir', dir];
+}
 
 /** Signals the process and waits until its snapshot file has stopped growing; returns its path. */
 export async function takeHeapSnapshot(child: ChildProcess, dir: string): Promise<string> {

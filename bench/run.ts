@@ -45,6 +45,7 @@ const { values: args } = parseArgs({
     /** How many elements the actions, changes and the live subscription go to. */
     sample: { type: 'string', default: '200' },
     'cpu-prof': { type: 'string' },
+    'farm-cpu-prof': { type: 'string' },
     'heap-snapshot': { type: 'string' },
     seed: { type: 'string', default: '7' },
   },
@@ -106,7 +107,17 @@ const usageOf = (pids: number[]): UsageSample[] => pids.map((pid) => sampleUsage
 const cpuOf = (from: UsageSample[], to: UsageSample[]): number => from.reduce((sum, sample, i) => sum + cpuPercent(sample, to[i]), 0);
 
 /** From `/metrics`: rows the store wrote, and the poll lateness histogram's cumulative counts by bound (s), all connectors together. */
-async function scrapeMetrics(api: TallyApi): Promise<{ rows: number | null; lateness: Map<number, number>; loopLagP99Ms: number | null }> {
+interface ScrapedMetrics {
+  rows: number | null;
+  lateness: Map<number, number>;
+  loopLagP99Ms: number | null;
+  /** The main thread's V8 heap in use and reserved, and memory outside it (Buffers, SQLite's through the addon), MB. */
+  heapUsedMB: number | null;
+  heapTotalMB: number | null;
+  externalMB: number | null;
+}
+
+async function scrapeMetrics(api: TallyApi): Promise<ScrapedMetrics> {
   const answer = await api.send('GET', '/metrics').catch(() => null);
   const text = answer?.status === 200 ? answer.body : '';
   let rows: number | null = null;
@@ -118,7 +129,18 @@ async function scrapeMetrics(api: TallyApi): Promise<{ rows: number | null; late
   }
   // prom-client's event loop lag over its last sampling window: what blocked the loop just before the scrape.
   const lag = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
-  return { rows, lateness, loopLagP99Ms: lag ? Number(lag[1]) * 1000 : null };
+  const megabytes = (name: string): number | null => {
+    const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    return match ? Math.round(Number(match[1]) / 2 ** 20) : null;
+  };
+  return {
+    rows,
+    lateness,
+    loopLagP99Ms: lag ? Number(lag[1]) * 1000 : null,
+    heapUsedMB: megabytes('nodejs_heap_size_used_bytes'),
+    heapTotalMB: megabytes('nodejs_heap_size_total_bytes'),
+    externalMB: megabytes('nodejs_external_memory_bytes'),
+  };
 }
 
 /** The upper bound (ms) of the bucket holding the p-th percentile of what was observed between two scrapes. */
@@ -149,7 +171,8 @@ async function main(): Promise<void> {
   };
 
   log(`bench: ${N} elements, ${intervalMs / 1000} s interval, ${durationMs / 1000} s measured${args.soak ? ' (soak)' : ''}`);
-  const farm = await Farm.start(N, cloudportShare, Number(args.seed), (event) => {
+  const farmFlags = args['farm-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['farm-cpu-prof']] : [];
+  const farm = await Farm.start(N, cloudportShare, Number(args.seed), farmFlags, (event) => {
     if (event.type === 'command') {
       const sentAt = pendingActions.get(event.index);
       if (sentAt !== undefined && sentAt !== Infinity) {
@@ -287,7 +310,7 @@ async function main(): Promise<void> {
       const metrics = await scrapeMetrics(api);
       const lateness = bucketPercentile(soakMetrics.lateness, metrics.lateness, 99);
       soakMetrics = metrics;
-      log(`soak: ${minute} min, Tally RSS ${rss.toFixed(0)} MB, poll lateness p99 ≤ ${lateness ?? 'n/a'} ms, event loop lag p99 ${round(metrics.loopLagP99Ms)} ms`);
+      log(`soak: ${minute} min, Tally RSS ${rss.toFixed(0)} MB (heap ${metrics.heapUsedMB} of ${metrics.heapTotalMB} MB), poll lateness p99 ≤ ${lateness ?? 'n/a'} ms, event loop lag p99 ${round(metrics.loopLagP99Ms)} ms`);
     }, SOAK_SAMPLE_MS);
     await sleep(durationMs);
     for (const timer of timers) clearInterval(timer);
@@ -352,6 +375,9 @@ async function main(): Promise<void> {
       intervalSeconds: intervalMs / 1000,
       durationSeconds: round(seconds, 0),
       rssKBPerElement: round((tallyEnd.rssBytes / 1024) / N, 0),
+      heapUsedMB: metricsEnd.heapUsedMB,
+      heapTotalMB: metricsEnd.heapTotalMB,
+      externalMB: metricsEnd.externalMB,
       cycleLatenessP50Ms: round(percentile(report.lateness, 50)),
       cycleLatenessP90Ms: round(percentile(report.lateness, 90)),
       cycleLatenessMaxMs: round(percentile(report.lateness, 100)),
@@ -384,7 +410,7 @@ async function main(): Promise<void> {
     };
     log(
       [
-        `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element)`,
+        `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element; main heap ${result.heapUsedMB} of ${result.heapTotalMB} MB, external ${result.externalMB} MB)`,
         `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU`,
         `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}`,
         `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms; event loop lag p99 ${result.eventLoopLagP99Ms ?? 'n/a'} ms at the end`,
