@@ -3,14 +3,10 @@
  * loopback port. Never a 5xx, never a crash, every refusal a JSON error body; and Tally
  * still polls its element and answers normally afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { afterAll, expect, it } from 'vitest';
-import { start as startSimulator, type HaivisionSimulator } from '../../connectors/haivision-manager/simulator/index.js';
+import { expect, it } from 'vitest';
 import { malformedRequests } from './malformed-requests.js';
-import { DEVICE_KEY, startTallyProcess, type TallyProcess, waitFor } from './resilience-support.js';
+import { DEVICE_KEY, processFixture, waitFor } from './resilience-support.js';
 import { DEFAULT_BODY_LIMIT as BODY_LIMIT } from '../../src/server/build-server.js';
 
 const COUNT = 3_000;
@@ -18,24 +14,15 @@ const SEED = 20_261_122;
 const PARALLEL = 8;
 const TOKEN = 'resilience-robustness-admin-token-0123456789';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tally-robustness-'));
-let simulator: HaivisionSimulator | undefined;
-let tally: TallyProcess | undefined;
-
-afterAll(async () => {
-  await tally?.stop();
-  await simulator?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const fixture = processFixture('robustness', TOKEN);
 
 it(`answers ${COUNT} malformed requests with 4xx JSON errors, and keeps running`, async () => {
-  simulator = await startSimulator({ port: 0, apiKey: DEVICE_KEY, seed: 9 });
-  tally = await startTallyProcess(dataDir, TOKEN);
+  const { simulator, tally } = await fixture.start(9);
   const create = (name: string) =>
-    tally!.api('POST', '/api/elements', {
+    tally.api('POST', '/api/elements', {
       name,
       connector: 'haivision-manager',
-      connection: simulator!.elementTemplate.connection,
+      connection: simulator.elementTemplate.connection,
       params: { apiKey: DEVICE_KEY },
       pollIntervals: { inputs: 500, outputs: 500 },
     });
@@ -55,7 +42,7 @@ it(`answers ${COUNT} malformed requests with 4xx JSON errors, and keeps running`
       const generated = requests[next++];
       const what = `${generated.method} ${generated.path.slice(0, 120)} ${generated.body?.slice(0, 80) ?? ''}`;
       try {
-        const answer = await request(tally!.url + generated.path, {
+        const answer = await request(tally.url + generated.path, {
           method: generated.method as 'GET',
           dispatcher,
           headers: { ...generated.headers, authorization: `Bearer ${TOKEN}` },
@@ -96,6 +83,6 @@ it(`answers ${COUNT} malformed requests with 4xx JSON errors, and keeps running`
   expect([...statuses.keys()].some((status) => status >= 400)).toBe(true);
   expect((await tally.api('GET', '/api/health')).body).toEqual({ status: 'ok' });
   const before = (await tally.api('GET', `/api/elements/${canary}/stream`)).body.entries.length as number;
-  await waitFor(() => tally!.api('GET', `/api/elements/${canary}`), (answer) => answer.body.state === 'active', 5_000, 'the canary active');
-  await waitFor(() => tally!.api('GET', `/api/elements/${canary}/stream`), (answer) => answer.body.entries.length > before || before >= 50, 5_000, 'the canary polling');
+  await waitFor(() => tally.api('GET', `/api/elements/${canary}`), (answer) => answer.body.state === 'active', 5_000, 'the canary active');
+  await waitFor(() => tally.api('GET', `/api/elements/${canary}/stream`), (answer) => answer.body.entries.length > before || before >= 50, 5_000, 'the canary polling');
 }, 120_000);

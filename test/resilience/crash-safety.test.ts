@@ -4,13 +4,10 @@
  * configuration, the last values (shown stale until polled afresh), alarms, audit records;
  * and the database is intact.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, expect, it } from 'vitest';
-import { start as startSimulator, type HaivisionSimulator } from '../../connectors/haivision-manager/simulator/index.js';
-import { DEVICE_KEY, startTallyProcess, type TallyProcess, waitFor } from './resilience-support.js';
+import { expect, it } from 'vitest';
+import { DEVICE_KEY, processFixture, startTallyProcess, waitFor } from './resilience-support.js';
 
 const TOKEN = 'resilience-crash-admin-token-0123456789';
 const ELEMENTS = 8;
@@ -21,15 +18,7 @@ const ELEMENTS = 8;
  */
 const COMMIT_WAIT_MS = 3_000;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tally-crash-'));
-let simulator: HaivisionSimulator | undefined;
-let tally: TallyProcess | undefined;
-
-afterAll(async () => {
-  await tally?.stop();
-  await simulator?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const fixture = processFixture('crash', TOKEN);
 
 interface Row {
   key: string;
@@ -38,8 +27,7 @@ interface Row {
 }
 
 it('keeps configuration, last values, alarms and audit records across kill -9', async () => {
-  simulator = await startSimulator({ port: 0, apiKey: DEVICE_KEY, seed: 5 });
-  tally = await startTallyProcess(dataDir, TOKEN);
+  const { simulator, tally } = await fixture.start(5);
   const api = tally.api;
 
   const ids: string[] = [];
@@ -91,9 +79,10 @@ it('keeps configuration, last values, alarms and audit records across kill -9', 
   // so the restarted Tally can only show what it kept.
   await tally.kill9();
   await simulator.close();
-  simulator = undefined;
-  tally = await startTallyProcess(dataDir, TOKEN);
-  const after = tally.api;
+  fixture.simulator = undefined;
+  const restarted = await startTallyProcess(fixture.dataDir, TOKEN);
+  fixture.tally = restarted;
+  const after = restarted.api;
 
   const elements = (await after('GET', '/api/elements')).body.elements as typeof before.elements;
   expect(elements.map(({ id, name, connection, pollIntervals }) => ({ id, name, connection, pollIntervals })).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
@@ -116,9 +105,8 @@ it('keeps configuration, last values, alarms and audit records across kill -9', 
   const keptIds = new Set(auditAfter.map((record) => JSON.stringify(record.id)));
   for (const record of before.audit) expect(keptIds.has(JSON.stringify(record.id))).toBe(true);
 
-  await tally.stop();
-  tally = undefined;
-  const db = new Database(join(dataDir, 'tally.db'), { readonly: true });
+  await restarted.stop();
+  const db = new Database(join(fixture.dataDir, 'tally.db'), { readonly: true });
   try {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   } finally {

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { afterAll } from 'vitest';
+import { start as startSimulator, type HaivisionSimulator } from '../../connectors/haivision-manager/simulator/index.js';
 import { createTally, type Tally } from '../../src/app/create-tally.js';
 
 export const DEVICE_KEY = 'resilience-streamhub-key';
@@ -172,4 +174,35 @@ export async function startTallyProcess(dataDir: string, token: string): Promise
     kill9: () => ended('SIGKILL'),
     stop: () => ended('SIGTERM'),
   };
+}
+
+/**
+ * A data directory, a StreamHub simulator and a `tally start` on both, for one test file:
+ * `start` fills `simulator` and `tally`; a test may replace either (a restart) or clear it
+ * (already stopped). Whatever is left is stopped, and the directory removed, after the file.
+ */
+export interface ProcessFixture {
+  readonly dataDir: string;
+  simulator?: HaivisionSimulator;
+  tally?: TallyProcess;
+  start(seed: number): Promise<{ simulator: HaivisionSimulator; tally: TallyProcess }>;
+}
+
+export function processFixture(name: string, token: string): ProcessFixture {
+  const fixture: ProcessFixture = {
+    dataDir: mkdtempSync(join(tmpdir(), `tally-${name}-`)),
+    async start(seed) {
+      const simulator = await startSimulator({ port: 0, apiKey: DEVICE_KEY, seed });
+      fixture.simulator = simulator;
+      const tally = await startTallyProcess(fixture.dataDir, token);
+      fixture.tally = tally;
+      return { simulator, tally };
+    },
+  };
+  afterAll(async () => {
+    await fixture.tally?.stop();
+    await fixture.simulator?.close();
+    rmSync(fixture.dataDir, { recursive: true, force: true });
+  });
+  return fixture;
 }
