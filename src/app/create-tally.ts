@@ -98,7 +98,7 @@ export async function createTally(options: TallyOptions): Promise<Tally> {
     const elements = new ElementManager({ registry, store, bus, secrets, metrics, logger: logger.child({ part: 'runtime' }) });
     const users = new UserDirectory(store.db);
     const sessions = new SessionStore(store.db);
-    const audit = new AuditLog(store.db);
+    const audit = new AuditLog(store.db, store.statementWriter);
     const admin = ensureAdminToken(users, options.adminToken);
 
     const parts: TallyParts = { dataDir: options.dataDir, store, bus, registry, elements, audit, secrets, metrics, logger };
