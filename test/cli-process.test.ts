@@ -120,7 +120,8 @@ describe('tally demo', () => {
     const dir = dataDir();
     const env = { TALLY_SECRET_KEY: 'cli test secret key material' };
     for (let run = 0; run < 2; run++) {
-      const demo = start(['demo', '--port', '0', '--data-dir', dir], env);
+      // The second run makes its exchanges with the simulators on an HTTP thread.
+      const demo = start(['demo', '--port', '0', '--data-dir', dir, '--http-threads', String(run)], env);
       const [, url] = await demo.waitForLine(/Tally is running: (http:\/\/127\.0\.0\.1:\d+)/);
       const [, token] = await demo.waitForLine(/Admin API token[^:]*: (tly_\S+)/);
       const [, elementId] = await demo.waitForLine(/Simulated Test Device: \S+ → element (\S+)/);

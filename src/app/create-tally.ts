@@ -64,6 +64,8 @@ export interface TallyOptions {
   extensions?: ((parts: TallyParts) => TallyExtension | Promise<TallyExtension>)[];
   server?: Pick<ServerOptions, 'webDist' | 'live' | 'trustProxy' | 'bodyLimit'>;
   env?: NodeJS.ProcessEnv;
+  /** Worker threads for the HTTP exchanges with devices; 0 (the default here) keeps them on the event loop. */
+  httpThreads?: number;
 }
 
 export interface Tally {
@@ -95,7 +97,15 @@ export async function createTally(options: TallyOptions): Promise<Tally> {
     const registry = await ConnectorRegistry.load(options.connectorsDir ?? DEFAULT_CONNECTORS_DIR);
     const bus = new LiveBus();
     const metrics = new PrometheusMetrics();
-    const elements = new ElementManager({ registry, store, bus, secrets, metrics, logger: logger.child({ part: 'runtime' }) });
+    const elements = new ElementManager({
+      registry,
+      store,
+      bus,
+      secrets,
+      metrics,
+      logger: logger.child({ part: 'runtime' }),
+      httpThreads: options.httpThreads,
+    });
     const users = new UserDirectory(store.db);
     const sessions = new SessionStore(store.db);
     const audit = new AuditLog(store.db, store.statementWriter);

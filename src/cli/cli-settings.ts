@@ -1,20 +1,26 @@
 /** Where Tally listens and keeps its data: command-line options beat the environment. */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../app/create-tally.js';
 import { UsageError } from './usage-error.js';
 
 export const DEFAULT_DATA_DIR = './data';
 
+/** Most HTTP threads chosen by default: past a few, the event loop is the limit again. */
+const MAX_DEFAULT_HTTP_THREADS = 4;
+
 export interface ServeSettings {
   host: string;
   port: number;
   dataDir: string;
+  httpThreads: number;
 }
 
 export interface ServeFlags {
   host?: string;
   port?: string;
   'data-dir'?: string;
+  'http-threads'?: string;
 }
 
 export function resolveSettings(flags: ServeFlags, env: NodeJS.ProcessEnv): ServeSettings {
@@ -22,7 +28,22 @@ export function resolveSettings(flags: ServeFlags, env: NodeJS.ProcessEnv): Serv
     host: flags.host ?? env.TALLY_HOST ?? DEFAULT_HOST,
     port: parsePort(flags.port ?? env.TALLY_PORT, DEFAULT_PORT),
     dataDir: resolve(flags['data-dir'] ?? env.TALLY_DATA_DIR ?? DEFAULT_DATA_DIR),
+    httpThreads: parseHttpThreads(flags['http-threads'] ?? env.TALLY_HTTP_THREADS),
   };
+}
+
+/**
+ * Threads for the HTTP exchanges with devices, 0 for none (on the event loop). A thread
+ * takes a quarter of the event loop's work per request but costs more CPU in all (each
+ * exchange crosses threads twice), so it pays only where cores are to spare: by default one
+ * core is left to the event loop, one to the store's write thread and the garbage
+ * collector, and the rest, up to four, make exchanges (none on a 2-core machine).
+ */
+export function parseHttpThreads(text: string | undefined): number {
+  if (text === undefined || text === '') return Math.min(MAX_DEFAULT_HTTP_THREADS, Math.max(0, availableParallelism() - 2));
+  const threads = Number(text);
+  if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new UsageError(`--http-threads must be a number from 0 to 64, not "${text}"`);
+  return threads;
 }
 
 /** A port number 0–65535 (0: any free port), or the fallback when none is given. */
@@ -38,4 +59,5 @@ export const SERVE_OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
   'data-dir': { type: 'string' },
+  'http-threads': { type: 'string' },
 } as const;

@@ -8,8 +8,8 @@ import { UsageError } from './usage-error.js';
 import { runUser } from './user-command.js';
 
 export const USAGE = `usage:
-  tally start [--host 127.0.0.1] [--port 8080] [--data-dir ./data]
-  tally demo  [--host 127.0.0.1] [--port 8080] [--data-dir ./data]
+  tally start [--host 127.0.0.1] [--port 8080] [--data-dir ./data] [--http-threads N]
+  tally demo  [--host 127.0.0.1] [--port 8080] [--data-dir ./data] [--http-threads N]
   tally sim <connector-id> [--host 127.0.0.1] [--port N] [--tls] [--seed N] [--option value …]
     tally sim haivision-manager [--port 8893] [--api-key KEY] [--tls] [--inputs N] [--sdi N] [--ndi N] [--ip N]
     tally sim amagi-cloudport [--port 8443] [--username U] [--password P] [--http] [--token-ttl S] [--switchover-ms MS]
@@ -20,7 +20,9 @@ export const USAGE = `usage:
   tally user remove <username>
   tally user list
   tally rotate-key [--data-dir ./data]   (stop Tally first)
-environment: TALLY_HOST, TALLY_PORT, TALLY_DATA_DIR, TALLY_ADMIN_TOKEN, TALLY_SECRET_KEY,
+--http-threads: worker threads for the HTTP exchanges with devices (default: one per core
+  beyond the second, at most 4; 0 makes them on the event loop)
+environment: TALLY_HOST, TALLY_PORT, TALLY_DATA_DIR, TALLY_HTTP_THREADS, TALLY_ADMIN_TOKEN, TALLY_SECRET_KEY,
   TALLY_NEW_SECRET_KEY (rotate-key), TALLY_CONNECTORS_DIR (connector folders), TALLY_LOG_LEVEL;
   options beat the environment.`;
 

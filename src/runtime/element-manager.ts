@@ -38,6 +38,7 @@ import {
 import { ElementSupervisor, type SupervisorDeps } from './element-supervisor.js';
 import { toTallyError } from './handler-errors.js';
 import { HttpDispatchers } from './http-dispatchers.js';
+import { HttpThreads } from './http-threads.js';
 import { recordEvent } from './info-events.js';
 import { Scheduler } from './scheduler.js';
 import { MASK } from './secret-masker.js';
@@ -69,6 +70,8 @@ export interface ElementManagerOptions {
   metrics?: RuntimeMetrics;
   /** Proxy environment (HTTP(S)_PROXY, NO_PROXY); process.env by default. */
   env?: Record<string, string | undefined>;
+  /** Worker threads that make the HTTP exchanges (see http-threads.ts); 0, the default, makes them on the event loop. */
+  httpThreads?: number;
 }
 
 const CREATE_FIELDS = ['name', 'connector', 'connection', 'params', 'pollIntervals', 'operatorState'] as const;
@@ -102,7 +105,7 @@ export class ElementManager implements ElementService {
         onFlush: metrics && ((durationMs, rows) => metrics.observeStoreFlush('values', durationMs, rows)),
       });
     this.scheduler = new Scheduler(() => this.clock.now());
-    this.dispatchers = new HttpDispatchers(options.env);
+    this.dispatchers = new HttpDispatchers(options.env, options.httpThreads ? new HttpThreads(options.httpThreads) : undefined);
     this.deps = {
       scheduler: this.scheduler,
       limiter: new ConcurrencyLimiter(options.concurrency ?? DEFAULT_CONCURRENCY),

@@ -2,9 +2,19 @@
  * The undici dispatchers every element shares: one keep-alive Agent (its per-origin pools
  * are shared by all elements talking to the same device), one that skips TLS verification
  * for elements configured with `skipTlsVerify`, and one ProxyAgent per proxy and TLS mode.
+ * With HTTP threads (see http-threads.ts), each thread has these and the runtime routes.
  */
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { proxyFor } from './proxy-decision.js';
+import type { HttpThreads } from './http-threads.js';
+
+/** What a session dispatches with: undici's options, and the body cap an HTTP thread applies too. */
+export type ExchangeOptions = Dispatcher.DispatchOptions & { maxBodyBytes?: number };
+
+/** The one method of a dispatcher a session uses: an undici dispatcher, or an HTTP thread's. */
+export interface ExchangeDispatcher {
+  dispatch(options: ExchangeOptions, handler: Dispatcher.DispatchHandler): boolean;
+}
 
 const KEEP_ALIVE_MS = 30_000;
 
@@ -19,11 +29,21 @@ export class HttpDispatchers {
   private insecure: Agent | null = null;
   private readonly proxies = new Map<string, ProxyAgent>();
 
-  constructor(private readonly env: Record<string, string | undefined> = process.env) {}
+  /** `threads`: when given, exchanges run there and this process only decides their route. */
+  constructor(
+    private readonly env: Record<string, string | undefined> = process.env,
+    private readonly threads?: HttpThreads,
+  ) {}
 
   /** The dispatcher for requests to `target` from an element with these settings. */
-  forTarget(target: URL, deviceAddress: string, skipTlsVerify: boolean): Dispatcher {
+  forTarget(target: URL, deviceAddress: string, skipTlsVerify: boolean): ExchangeDispatcher {
     const proxy = proxyFor(target, deviceAddress, this.env);
+    if (this.threads) return this.threads.dispatcher({ proxy, skipTlsVerify });
+    return this.forRoute(proxy, skipTlsVerify);
+  }
+
+  /** The dispatcher of this process for a decided route. */
+  forRoute(proxy: string | null, skipTlsVerify: boolean): Dispatcher {
     if (proxy) return this.proxy(proxy, skipTlsVerify);
     if (!skipTlsVerify) return this.verifying;
     this.insecure ??= new Agent({ ...this.options, connect: { rejectUnauthorized: false } });
@@ -31,6 +51,7 @@ export class HttpDispatchers {
   }
 
   async close(): Promise<void> {
+    await this.threads?.close();
     const all: Dispatcher[] = [this.verifying, ...this.proxies.values()];
     if (this.insecure) all.push(this.insecure);
     await Promise.all(all.map((dispatcher) => dispatcher.close().catch(() => undefined)));

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
 import { DeviceHttpError, DeviceProtocolError } from '../sdk/index.js';
 import { DeviceUnreachableError } from './device-failure.js';
-import { HttpDispatchers } from './http-dispatchers.js';
+import { HttpDispatchers, type ExchangeDispatcher } from './http-dispatchers.js';
+import { HttpThreads } from './http-threads.js';
 import { ElementHttpSession, parseRetryAfter } from './http-session.js';
 import { proxyFor } from './proxy-decision.js';
 import { MASK } from './secret-masker.js';
@@ -16,7 +17,14 @@ let server: Server;
 let baseUrl: string;
 let handler: Handler;
 let hits: { method: string; url: string; body: string }[];
-const dispatcher = new Agent({ keepAliveTimeout: 1_000 });
+const agent = new Agent({ keepAliveTimeout: 1_000 });
+const threads = new HttpThreads(1);
+/** The session behaves the same whether undici runs on the event loop or on an HTTP thread. */
+const DISPATCHERS: [string, ExchangeDispatcher][] = [
+  ['on the event loop', agent],
+  ['on an HTTP thread', threads.dispatcher({ proxy: null, skipTlsVerify: false })],
+];
+let dispatcher: ExchangeDispatcher;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -34,7 +42,8 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  await dispatcher.close();
+  await agent.close();
+  await threads.close();
 });
 
 beforeEach(() => {
@@ -50,7 +59,11 @@ function session(options: { timeout?: number; retries?: number; cap?: number } =
   return { http, viewer };
 }
 
-describe('ElementHttpSession', () => {
+describe.each(DISPATCHERS)('ElementHttpSession, exchanges %s', (_where, chosen) => {
+  beforeAll(() => {
+    dispatcher = chosen;
+  });
+
   it('answers with status line, headers and JSON whatever the content type', async () => {
     handler = (_request, response) => {
       response.setHeader('content-type', 'text/plain');

@@ -14,6 +14,7 @@ import {
   type RequestOptions,
 } from '../sdk/index.js';
 import { DeviceUnreachableError, errorMessage } from './device-failure.js';
+import type { ExchangeDispatcher } from './http-dispatchers.js';
 import { flattenHeaders, type ReceivedHeaders, type StreamViewer } from './stream-viewer.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 
@@ -26,7 +27,7 @@ const ERROR_BODY_LIMIT = 4096;
 export interface SessionSettings {
   /** e.g. https://10.0.0.5:8893, no trailing slash. */
   baseUrl: string;
-  dispatcher: Dispatcher;
+  dispatcher: ExchangeDispatcher;
   /** Per-request timeout, ms. */
   requestTimeout: number;
   /** Retries of a failed retriable request. */
@@ -171,7 +172,8 @@ export class ElementHttpSession implements HttpSession {
     accept: (status: number) => boolean,
   ): Promise<HttpResponse> {
     const started = this.now();
-    const exchange = new PendingExchange(this.settings.maxBodyBytes ?? DEFAULT_BODY_CAP);
+    const cap = this.settings.maxBodyBytes ?? DEFAULT_BODY_CAP;
+    const exchange = new PendingExchange(cap);
     this.inflight.add(exchange);
     let failure: Error | null = null;
     try {
@@ -179,7 +181,7 @@ export class ElementHttpSession implements HttpSession {
       const settled = exchange.settled;
       exchange.timer = setTimeout(abortForTimeout, timeout, exchange, timeout);
       this.settings.dispatcher.dispatch(
-        { origin, path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout: timeout, bodyTimeout: timeout },
+        { origin, path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout: timeout, bodyTimeout: timeout, maxBodyBytes: cap },
         exchange,
       );
       await settled;

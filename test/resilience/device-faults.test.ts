@@ -104,140 +104,146 @@ async function faultAndRecover(
 const plan = (fault: FaultPlan) => () => device.fault(fault);
 const clearFaults = () => device.clear();
 
-beforeAll(async () => {
-  t = await startTallyUnderTest();
-  [device, healthySimulator] = await Promise.all([startFaultDevice(), startSimulator({ port: 0, apiKey: DEVICE_KEY, seed: 2 })]);
-  healthy = await createElement('Healthy StreamHub', healthySimulator.elementTemplate.connection as Record<string, unknown>);
-  faulty = await createElement('Faulty StreamHub', { host: '127.0.0.1', port: device.port, tls: false });
-  await Promise.all([reaches(healthy, 'active', 5_000), reaches(faulty, 'active', 5_000)]);
-}, 30_000);
+// Every fault, with the exchanges made on the event loop and on an HTTP thread (what `tally start` uses).
+describe.each([
+  ['on the event loop', 0],
+  ['on an HTTP thread', 1],
+])('exchanges with devices %s', (_where, httpThreads) => {
+  beforeAll(async () => {
+    t = await startTallyUnderTest({ httpThreads });
+    [device, healthySimulator] = await Promise.all([startFaultDevice(), startSimulator({ port: 0, apiKey: DEVICE_KEY, seed: 2 })]);
+    healthy = await createElement('Healthy StreamHub', healthySimulator.elementTemplate.connection as Record<string, unknown>);
+    faulty = await createElement('Faulty StreamHub', { host: '127.0.0.1', port: device.port, tls: false });
+    await Promise.all([reaches(healthy, 'active', 5_000), reaches(faulty, 'active', 5_000)]);
+  }, 30_000);
 
-afterAll(async () => {
-  await t?.close();
-  await device?.stop();
-  await healthySimulator?.close();
-});
-
-beforeEach(async () => {
-  await device.clear();
-  await device.resetMidBody(false);
-  if ((await element(faulty)).state !== 'active') await t.api('POST', `/api/elements/${faulty}/restart`);
-  await reaches(faulty, 'active', 5_000);
-});
-
-describe('a device that stops answering properly', () => {
-  it('hangs: timeout "no answer within …", recovers when it answers again', async () => {
-    await faultAndRecover(plan({ hang: true }), clearFaults, 'timeout', /no answer from the device for 1\.5 s: no answer within 500 ms/);
+  afterAll(async () => {
+    await t?.close();
+    await device?.stop();
+    await healthySimulator?.close();
   });
 
-  it('drops the connection before answering: timeout naming the closed connection', async () => {
-    await faultAndRecover(plan({ drop: true }), clearFaults, 'timeout', /for 1\.5 s: .*(closed|reset|ECONNRESET)/i);
+  beforeEach(async () => {
+    await device.clear();
+    await device.resetMidBody(false);
+    if ((await element(faulty)).state !== 'active') await t.api('POST', `/api/elements/${faulty}/restart`);
+    await reaches(faulty, 'active', 5_000);
   });
 
-  it('resets the connection in the middle of a body: timeout naming the reset', async () => {
-    await faultAndRecover(() => device.resetMidBody(true), () => device.resetMidBody(false), 'timeout', /for 1\.5 s: .*(closed|reset|ECONNRESET|terminated)/i);
-  });
-
-  it('answers 500: timeout "the device keeps failing … 500"', async () => {
-    await faultAndRecover(plan({ status: 500 }), clearFaults, 'timeout', /the device keeps failing for 1\.5 s: device answered 500/);
-  });
-
-  it('sends JSON that is not JSON: timeout naming the invalid JSON', async () => {
-    await faultAndRecover(plan({ malformed: true }), clearFaults, 'timeout', /for 1\.5 s: the device sent invalid JSON/);
-  });
-
-  it('sends JSON cut in the middle: timeout naming the invalid JSON', async () => {
-    await faultAndRecover(plan({ truncated: true }), clearFaults, 'timeout', /for 1\.5 s: the device sent invalid JSON/);
-  });
-
-  it('drips its answer a few bytes at a time: timeout within the request timeout', async () => {
-    await faultAndRecover(plan({ slowDripMs: 100 }), clearFaults, 'timeout', /for 1\.5 s: no answer within 500 ms/);
-  });
-
-  it('is switched off (connection refused): timeout naming ECONNREFUSED, back when it listens again', async () => {
-    const port = device.port;
-    await faultAndRecover(
-      () => device.stop(),
-      async () => {
-        device = await startFaultDevice({ port });
-      },
-      'timeout',
-      /no answer from the device for 1\.5 s: connect ECONNREFUSED/,
-    );
-  });
-});
-
-describe('a device that refuses Tally', () => {
-  it('answers 503 with Retry-After: retries no sooner than asked, then timeout; recovers', async () => {
-    const injectedAt = Date.now();
-    await faultAndRecover(plan({ status: 503, retryAfter: 1 }), clearFaults, 'timeout', /device answered 503/);
-    const refused = (await stream(faulty)).filter((entry) => entry.time >= injectedAt && entry.status === 503).map((entry) => entry.time);
-    expect(refused.length).toBeGreaterThanOrEqual(2);
-    for (let i = 1; i < refused.length; i++) expect(refused[i] - refused[i - 1]).toBeGreaterThanOrEqual(950);
-  });
-
-  for (const [status, reason] of [
-    [401, /API key rejected by the device/],
-    [403, /not allowed by the device/],
-  ] as const) {
-    it(`answers ${status}: error "${reason.source}" without retrying; a restart after the fix recovers it`, async () => {
-      const injectedAt = Date.now();
-      await device.fault({ status });
-      const failed = await reaches(faulty, 'error', DETECTION_LIMIT_MS);
-      expect(failed.stateReason).toMatch(reason);
-      // A refused key is a configuration problem: Tally stops asking instead of hammering the device.
-      const asked = (await stream(faulty)).length;
-      await new Promise((resolve) => setTimeout(resolve, 3 * INTERVAL_MS));
-      expect((await stream(faulty)).length).toBe(asked);
-      await expectUndisturbed(injectedAt);
-      await device.clear();
-      const restartedAt = Date.now();
-      expect((await t.api('POST', `/api/elements/${faulty}/restart`)).status).toBe(200);
-      await reaches(faulty, 'active', RECOVERY_LIMIT_MS);
-      expect(Date.now() - restartedAt).toBeLessThan(RECOVERY_LIMIT_MS);
+  describe('a device that stops answering properly', () => {
+    it('hangs: timeout "no answer within …", recovers when it answers again', async () => {
+      await faultAndRecover(plan({ hang: true }), clearFaults, 'timeout', /no answer from the device for 1\.5 s: no answer within 500 ms/);
     });
-  }
-});
 
-describe('a device that sends far too much', () => {
-  it('a 50 MB body: read no further than the 8 MiB cap, timeout, memory stays bounded', async () => {
-    const injectedAt = Date.now();
-    const before = process.memoryUsage().rss;
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-    // The element goes on retrying while the device misbehaves: one of those answers is cut at the cap.
-    const capped = () =>
-      waitFor(
-        () => stream(faulty),
-        (entries) => entries.some((entry) => entry.time >= injectedAt && /larger than 8 MiB/.test(entry.error ?? '')),
-        CAP_SEEN_LIMIT_MS,
-        'an answer cut at the 8 MiB cap in the stream viewer',
+    it('drops the connection before answering: timeout naming the closed connection', async () => {
+      await faultAndRecover(plan({ drop: true }), clearFaults, 'timeout', /for 1\.5 s: .*(closed|reset|ECONNRESET)/i);
+    });
+
+    it('resets the connection in the middle of a body: timeout naming the reset', async () => {
+      await faultAndRecover(() => device.resetMidBody(true), () => device.resetMidBody(false), 'timeout', /for 1\.5 s: .*(closed|reset|ECONNRESET|terminated)/i);
+    });
+
+    it('answers 500: timeout "the device keeps failing … 500"', async () => {
+      await faultAndRecover(plan({ status: 500 }), clearFaults, 'timeout', /the device keeps failing for 1\.5 s: device answered 500/);
+    });
+
+    it('sends JSON that is not JSON: timeout naming the invalid JSON', async () => {
+      await faultAndRecover(plan({ malformed: true }), clearFaults, 'timeout', /for 1\.5 s: the device sent invalid JSON/);
+    });
+
+    it('sends JSON cut in the middle: timeout naming the invalid JSON', async () => {
+      await faultAndRecover(plan({ truncated: true }), clearFaults, 'timeout', /for 1\.5 s: the device sent invalid JSON/);
+    });
+
+    it('drips its answer a few bytes at a time: timeout within the request timeout', async () => {
+      await faultAndRecover(plan({ slowDripMs: 100 }), clearFaults, 'timeout', /for 1\.5 s: no answer within 500 ms/);
+    });
+
+    it('is switched off (connection refused): timeout naming ECONNREFUSED, back when it listens again', async () => {
+      const port = device.port;
+      await faultAndRecover(
+        () => device.stop(),
+        async () => {
+          device = await startFaultDevice({ port });
+        },
+        'timeout',
+        /no answer from the device for 1\.5 s: connect ECONNREFUSED/,
       );
-    try {
-      // On a busy machine the first bytes of 50 MB may come after the request timeout: either reason is right.
-      await faultAndRecover(plan({ oversizedBytes: 50 * 1024 * 1024 }), clearFaults, 'timeout', /response body larger than 8 MiB|no answer within 500 ms/, capped);
-    } finally {
-      clearInterval(sampler);
-    }
-    expect((peak - before) / 2 ** 20).toBeLessThan(100);
+    });
   });
-});
 
-describe('a device whose certificate does not match', () => {
-  it('TLS with verification on against a self-signed device: timeout naming the certificate; skipTlsVerify recovers it', async () => {
-    const tlsDevice = await startFaultDevice({ tls: true });
-    try {
-      const id = await createElement('Self-signed StreamHub', { host: '127.0.0.1', port: tlsDevice.port, tls: true, skipTlsVerify: false });
-      const failed = await reaches(id, 'timeout', DETECTION_LIMIT_MS);
-      expect(failed.stateReason).toMatch(/certificate/i);
-      await expectUndisturbed(Date.now() - ELEMENT_TIMEOUT_MS);
-      const fixedAt = Date.now();
-      expect((await t.api('PATCH', `/api/elements/${id}`, { connection: { skipTlsVerify: true } })).status).toBe(200);
-      await reaches(id, 'active', RECOVERY_LIMIT_MS);
-      expect(Date.now() - fixedAt).toBeLessThan(RECOVERY_LIMIT_MS);
-      await t.api('DELETE', `/api/elements/${id}`);
-    } finally {
-      await tlsDevice.stop();
+  describe('a device that refuses Tally', () => {
+    it('answers 503 with Retry-After: retries no sooner than asked, then timeout; recovers', async () => {
+      const injectedAt = Date.now();
+      await faultAndRecover(plan({ status: 503, retryAfter: 1 }), clearFaults, 'timeout', /device answered 503/);
+      const refused = (await stream(faulty)).filter((entry) => entry.time >= injectedAt && entry.status === 503).map((entry) => entry.time);
+      expect(refused.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < refused.length; i++) expect(refused[i] - refused[i - 1]).toBeGreaterThanOrEqual(950);
+    });
+
+    for (const [status, reason] of [
+      [401, /API key rejected by the device/],
+      [403, /not allowed by the device/],
+    ] as const) {
+      it(`answers ${status}: error "${reason.source}" without retrying; a restart after the fix recovers it`, async () => {
+        const injectedAt = Date.now();
+        await device.fault({ status });
+        const failed = await reaches(faulty, 'error', DETECTION_LIMIT_MS);
+        expect(failed.stateReason).toMatch(reason);
+        // A refused key is a configuration problem: Tally stops asking instead of hammering the device.
+        const asked = (await stream(faulty)).length;
+        await new Promise((resolve) => setTimeout(resolve, 3 * INTERVAL_MS));
+        expect((await stream(faulty)).length).toBe(asked);
+        await expectUndisturbed(injectedAt);
+        await device.clear();
+        const restartedAt = Date.now();
+        expect((await t.api('POST', `/api/elements/${faulty}/restart`)).status).toBe(200);
+        await reaches(faulty, 'active', RECOVERY_LIMIT_MS);
+        expect(Date.now() - restartedAt).toBeLessThan(RECOVERY_LIMIT_MS);
+      });
     }
+  });
+
+  describe('a device that sends far too much', () => {
+    it('a 50 MB body: read no further than the 8 MiB cap, timeout, memory stays bounded', async () => {
+      const injectedAt = Date.now();
+      const before = process.memoryUsage().rss;
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+      // The element goes on retrying while the device misbehaves: one of those answers is cut at the cap.
+      const capped = () =>
+        waitFor(
+          () => stream(faulty),
+          (entries) => entries.some((entry) => entry.time >= injectedAt && /larger than 8 MiB/.test(entry.error ?? '')),
+          CAP_SEEN_LIMIT_MS,
+          'an answer cut at the 8 MiB cap in the stream viewer',
+        );
+      try {
+        // On a busy machine the first bytes of 50 MB may come after the request timeout: either reason is right.
+        await faultAndRecover(plan({ oversizedBytes: 50 * 1024 * 1024 }), clearFaults, 'timeout', /response body larger than 8 MiB|no answer within 500 ms/, capped);
+      } finally {
+        clearInterval(sampler);
+      }
+      expect((peak - before) / 2 ** 20).toBeLessThan(100);
+    });
+  });
+
+  describe('a device whose certificate does not match', () => {
+    it('TLS with verification on against a self-signed device: timeout naming the certificate; skipTlsVerify recovers it', async () => {
+      const tlsDevice = await startFaultDevice({ tls: true });
+      try {
+        const id = await createElement('Self-signed StreamHub', { host: '127.0.0.1', port: tlsDevice.port, tls: true, skipTlsVerify: false });
+        const failed = await reaches(id, 'timeout', DETECTION_LIMIT_MS);
+        expect(failed.stateReason).toMatch(/certificate/i);
+        await expectUndisturbed(Date.now() - ELEMENT_TIMEOUT_MS);
+        const fixedAt = Date.now();
+        expect((await t.api('PATCH', `/api/elements/${id}`, { connection: { skipTlsVerify: true } })).status).toBe(200);
+        await reaches(id, 'active', RECOVERY_LIMIT_MS);
+        expect(Date.now() - fixedAt).toBeLessThan(RECOVERY_LIMIT_MS);
+        await t.api('DELETE', `/api/elements/${id}`);
+      } finally {
+        await tlsDevice.stop();
+      }
+    });
   });
 });

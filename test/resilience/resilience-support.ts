@@ -98,9 +98,9 @@ export interface TallyUnderTest {
   close(): Promise<void>;
 }
 
-export async function startTallyUnderTest(): Promise<TallyUnderTest> {
+export async function startTallyUnderTest(options: { httpThreads?: number } = {}): Promise<TallyUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tally-resilience-'));
-  const tally = await createTally({ dataDir, host: '127.0.0.1', port: 0, env: {} });
+  const tally = await createTally({ dataDir, host: '127.0.0.1', port: 0, env: {}, httpThreads: options.httpThreads });
   return {
     tally,
     api: (method, path, body) =>
