@@ -29,6 +29,7 @@ import type { FloorPlan } from './floor.js';
 import { percentile, round } from './percentiles.js';
 import { cpuPercent, sampleUsage, writeRate, type UsageSample } from './process-usage.js';
 import { startTally } from './tally-process.js';
+import { parseHttpThreads } from '../src/cli/cli-settings.js';
 import { heapSnapshotFlags, takeHeapSnapshot } from './heap-snapshot.js';
 import { TallyApi } from './tally-api.js';
 
@@ -46,6 +47,8 @@ const { values: args } = parseArgs({
     sample: { type: 'string', default: '200' },
     'cpu-prof': { type: 'string' },
     'farm-cpu-prof': { type: 'string' },
+    /** Tally's --http-threads; its own default (one per core beyond the second, at most 4) when absent. */
+    'http-threads': { type: 'string' },
     'heap-snapshot': { type: 'string' },
     seed: { type: 'string', default: '7' },
   },
@@ -193,7 +196,12 @@ async function main(): Promise<void> {
     ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : []),
     ...(args['heap-snapshot'] ? heapSnapshotFlags(args['heap-snapshot']) : []),
   ];
-  const tally = await startTally({ dataDir: join(work, 'data'), token: randomBytes(24).toString('hex'), nodeFlags: profileFlags });
+  const tally = await startTally({
+    dataDir: join(work, 'data'),
+    token: randomBytes(24).toString('hex'),
+    nodeFlags: profileFlags,
+    env: args['http-threads'] === undefined ? {} : { TALLY_HTTP_THREADS: args['http-threads'] },
+  });
   const api = new TallyApi(tally.url, tally.token);
   const tallyPid = tally.child.pid as number;
   try {
@@ -373,6 +381,7 @@ async function main(): Promise<void> {
       baselineCpuPercent: round(baseline),
       overheadRatio: round(baseline > 0 ? cpu / baseline : null, 2),
       intervalSeconds: intervalMs / 1000,
+      httpThreads: args['http-threads'] === undefined ? `default (${parseHttpThreads(undefined)})` : Number(args['http-threads']),
       durationSeconds: round(seconds, 0),
       rssKBPerElement: round((tallyEnd.rssBytes / 1024) / N, 0),
       heapUsedMB: metricsEnd.heapUsedMB,
