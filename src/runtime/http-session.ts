@@ -16,6 +16,7 @@ import {
 import { DeviceUnreachableError, errorMessage } from './device-failure.js';
 import type { ExchangeDispatcher } from './http-dispatchers.js';
 import { flattenHeaders, type ReceivedHeaders, type StreamViewer } from './stream-viewer.js';
+import { CappedBodyHandler } from './capped-body-handler.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 
 export const DEFAULT_BODY_CAP = 8 * 1024 * 1024;
@@ -63,7 +64,6 @@ class DeviceAnswer implements HttpResponse {
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 const NO_OPTIONS: RequestOptions = Object.freeze({});
-const NO_HEADERS: ReceivedHeaders = Object.freeze({});
 
 export class ElementHttpSession implements HttpSession {
   lastStatus: string | null = null;
@@ -307,28 +307,18 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-/**
- * One request on undici's dispatcher API: no stream, no AbortSignal, just the handler
- * callbacks (the Readable and AbortSignal of `undici.request` cost about as much again as
- * the request itself at thousands of polls per second). The body is collected up to the cap.
- */
-class PendingExchange implements Dispatcher.DispatchHandler {
-  status = 0;
+/** One request of the session: its answer, or why there is none, as a promise. */
+class PendingExchange extends CappedBodyHandler {
   statusLine = '';
   text = '';
-  /** As undici gave them; none until the response starts. */
-  headers: ReceivedHeaders = NO_HEADERS;
   timer: ReturnType<typeof setTimeout> | undefined;
   readonly settled: Promise<void>;
-  private chunks: Buffer[] = [];
-  private size = 0;
-  private done = false;
-  private controller: Dispatcher.DispatchController | null = null;
   private failure: Error | null = null;
   private resolve!: () => void;
   private reject!: (error: Error) => void;
 
-  constructor(private readonly cap: number) {
+  constructor(cap: number) {
+    super(cap);
     this.settled = new Promise<void>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -338,7 +328,8 @@ class PendingExchange implements Dispatcher.DispatchHandler {
   /** Ends the exchange now; undici is told to drop the request as soon as it reaches it. */
   abort(reason: Error): void {
     if (this.done) return;
-    this.fail(reason);
+    this.finish();
+    this.failed(reason);
     this.controller?.abort(reason);
   }
 
@@ -351,55 +342,28 @@ class PendingExchange implements Dispatcher.DispatchHandler {
     return flattenHeaders(this.headers);
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
+  override onRequestStart(controller: Dispatcher.DispatchController): void {
+    super.onRequestStart(controller);
     // Timed out or abandoned while still waiting for a connection.
     if (this.done && this.failure) controller.abort(this.failure);
   }
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-    statusMessage?: string,
-  ): void {
-    if (this.done) return;
-    this.status = statusCode;
-    this.statusLine = statusLineOf(statusCode, statusMessage);
-    this.headers = headers;
-    const declared = headers['content-length'];
-    if (typeof declared === 'string' && Number(declared) > this.cap) this.abort(this.tooLarge());
+  override onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: ReceivedHeaders, statusMessage?: string): void {
+    if (!this.done) this.statusLine = statusLineOf(statusCode, statusMessage);
+    super.onResponseStart(controller, statusCode, headers, statusMessage);
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.done) return;
-    this.size += chunk.length;
-    if (this.size > this.cap) this.abort(this.tooLarge());
-    else this.chunks.push(chunk);
-  }
-
-  onResponseEnd(): void {
-    if (this.done) return;
-    this.done = true;
-    const chunks = this.chunks;
-    this.text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, this.size).toString('utf8');
-    chunks.length = 0;
+  protected complete(body: Buffer): void {
+    this.text = body.toString('utf8');
     this.resolve();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.fail(error);
+  protected overCap(): void {
+    this.abort(new DeviceProtocolError(`response body larger than ${formatBytes(this.cap)}`));
   }
 
-  private fail(error: Error): void {
-    if (this.done) return;
-    this.done = true;
+  protected failed(error: Error): void {
     this.failure = error;
-    this.chunks.length = 0;
     this.reject(error);
-  }
-
-  private tooLarge(): DeviceProtocolError {
-    return new DeviceProtocolError(`response body larger than ${formatBytes(this.cap)}`);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { Dispatcher } from 'undici';
+import { CappedBodyHandler } from './capped-body-handler.js';
 import { HttpDispatchers } from './http-dispatchers.js';
 import { Batch, type HttpThreadReply, type HttpThreadRequest } from './http-thread-protocol.js';
 
@@ -32,60 +33,35 @@ function start(request: Extract<HttpThreadRequest, { kind: 'exchange' }>): void 
     .dispatch({ origin, path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout, bodyTimeout }, exchange);
 }
 
-class ThreadExchange implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | null = null;
-  private status = 0;
-  private statusMessage = '';
-  private headers: Record<string, string | string[] | undefined> = {};
-  private chunks: Buffer[] = [];
-  private size = 0;
-  private done = false;
-
+class ThreadExchange extends CappedBodyHandler {
   constructor(
     private readonly id: number,
-    private readonly cap: number,
-  ) {}
+    cap: number,
+  ) {
+    super(cap);
+  }
 
   abort(): void {
     if (this.done) return;
     this.finish();
+    inFlight.delete(this.id);
     this.controller?.abort(new Error('aborted by the runtime'));
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
+  protected complete(body: Buffer): void {
+    this.respond(body);
   }
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-    statusMessage?: string,
-  ): void {
-    this.status = statusCode;
-    this.statusMessage = statusMessage ?? '';
-    this.headers = headers;
-    // The runtime refuses a declared length over the cap as soon as it sees the headers.
-    const declared = headers['content-length'];
-    if (typeof declared === 'string' && Number(declared) > this.cap) this.answerEarly();
-  }
-
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.done) return;
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    // One byte past the cap is enough for the runtime to refuse the body: read no further.
-    if (this.size > this.cap) this.answerEarly();
-  }
-
-  onResponseEnd(): void {
-    if (this.done) return;
-    this.respond();
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (this.done) return;
+  /** One byte past the cap is enough for the runtime to refuse the body: read no further. */
+  protected overCap(): void {
+    const body = this.takeBody();
     this.finish();
+    this.respond(body);
+    this.controller?.abort(new Error('the response is larger than the runtime accepts'));
+  }
+
+  protected failed(error: Error): void {
+    inFlight.delete(this.id);
     const cause = (error as { cause?: unknown }).cause;
     outbox.add({
       kind: 'failure',
@@ -96,24 +72,12 @@ class ThreadExchange implements Dispatcher.DispatchHandler {
     });
   }
 
-  private answerEarly(): void {
-    this.respond();
-    this.controller?.abort(new Error('the response is larger than the runtime accepts'));
-  }
-
-  private respond(): void {
-    const bytes = Buffer.concat(this.chunks, Math.min(this.size, this.cap + 1));
-    this.finish();
-    // A fresh ArrayBuffer of exactly the body: Buffer.concat may hand out a slice of a shared pool.
-    const body = (bytes.buffer.byteLength === bytes.length ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)) as ArrayBuffer;
-    const response: HttpThreadReply = { kind: 'response', id: this.id, status: this.status, statusMessage: this.statusMessage, headers: this.headers, body };
-    outbox.add(response, body);
-  }
-
-  private finish(): void {
-    this.done = true;
-    this.chunks = [];
+  private respond(bytes: Buffer): void {
     inFlight.delete(this.id);
+    // A copy of exactly the body to transfer: the chunk may be a view on memory undici or a pool still uses.
+    const body = new ArrayBuffer(bytes.length);
+    new Uint8Array(body).set(bytes);
+    outbox.add({ kind: 'response', id: this.id, status: this.status, statusMessage: this.statusMessage, headers: this.headers, body }, body);
   }
 }
 
