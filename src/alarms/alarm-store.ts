@@ -7,6 +7,7 @@
 import type { AlarmSeverity, AlarmTemplate, Value } from '../sdk/index.js';
 import { runMigrations, type Migration, type SqliteDatabase } from '../store/sqlite-database.js';
 import { directStatementWriter, type StatementWriter } from '../store/statement-writer.js';
+import { WritesInTurn } from '../store/writes-in-turn.js';
 import type { Alarm, AlarmChange } from './alarm.js';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -77,8 +78,8 @@ export interface AlarmQuery {
 export class AlarmStore {
   private readonly dirty = new Map<number, Alarm>();
   private changes: AlarmChange[] = [];
-  /** The last write asked for, never rejecting: the next one runs after it has settled. */
-  private writing: Promise<unknown> = Promise.resolve();
+  /** One write in flight: a batch put back after a failure is written before the changes since. */
+  private readonly writes = new WritesInTurn();
   private readonly statements;
 
   /**
@@ -129,7 +130,7 @@ export class AlarmStore {
    * once committed, with how many rows were written.
    */
   flush(): Promise<number> {
-    return this.inTurn(() => this.writeQueued());
+    return this.writes.run(() => this.writeQueued());
   }
 
   /** Past and present alarms, newest first (call {@link flush} first to include the latest). */
@@ -170,7 +171,7 @@ export class AlarmStore {
 
   /** Forgets alarms cleared before `before` and their history; settles with how many alarms it forgot. */
   prune(before: number): Promise<number> {
-    return this.inTurn(async () => {
+    return this.writes.run(async () => {
       const [, alarms] = await this.writer.run([
         { sql: PRUNE_CHANGES_SQL, params: [before] },
         { sql: PRUNE_ALARMS_SQL, params: [before] },
@@ -190,17 +191,6 @@ export class AlarmStore {
 
   deleteTemplateOverride(elementId: string): void {
     this.statements.deleteTemplate.run(elementId);
-  }
-
-  /**
-   * Runs a write once the one before it has settled, failed or not. One write in flight at a
-   * time: a batch put back after a failure is written before (not after) the changes since.
-   */
-  private inTurn<T>(write: () => Promise<T>): Promise<T> {
-    const written = this.writing.then(write);
-    // A failure must not stop the writes after it (the caller hears of it).
-    this.writing = written.catch(() => undefined);
-    return written;
   }
 
   private async writeQueued(): Promise<number> {

@@ -15,6 +15,7 @@
  * stays there, since that write goes out anyway.
  */
 import type { InfoEvent, Store, StoredParam, StoredRow, ValueBatch } from './types.js';
+import { WritesInTurn } from './writes-in-turn.js';
 
 /** The part of a pino logger the writer uses. */
 export interface WriterLogger {
@@ -67,7 +68,7 @@ export class BatchingWriter {
   private readonly deferredSince = new Map<string, number>();
   /** The one timer: it runs while either lane holds something. */
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writes = new WritesInTurn();
   private sizeFlushRequested = false;
   private failing = false;
   private closed = false;
@@ -166,12 +167,10 @@ export class BatchingWriter {
   }
 
   private write(withDeferred: boolean): Promise<void> {
-    const run = this.writing.then(() => {
+    return this.writes.run(() => {
       this.promoteDeferred(withDeferred ? Infinity : Date.now() - this.deferredIntervalMs);
       return this.writePending();
     });
-    this.writing = run.catch(() => undefined);
-    return run;
   }
 
   /**

@@ -21,6 +21,7 @@ import { columnKey } from '../alarms/compiled-template.js';
 import type { ElementLookup } from '../alarms/alarm-engine.js';
 import { FlushTimer } from '../alarms/flush-timer.js';
 import { TrendStore, type Bucket, type Point, type SeriesRow, type TrendBatch } from './trend-store.js';
+import { WritesInTurn } from '../store/writes-in-turn.js';
 
 export type TrendWindow = 'raw' | '5m' | '1h' | '1d';
 
@@ -122,7 +123,7 @@ export class TrendEngine {
   private readonly store: TrendStore;
   private readonly write: (batch: TrendBatch) => Promise<void>;
   /** The last flush asked for: the next one runs after it. */
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly writes = new WritesInTurn();
   private readonly entries = new Map<string, ElementEntry>();
   private readonly shapes = new Map<string, TrendedShape>();
   private readonly flushTimer: FlushTimer;
@@ -168,7 +169,7 @@ export class TrendEngine {
    * batch is written or, when the write failed, put back for the next flush.
    */
   flush(checkpoint = true): Promise<void> {
-    return this.inTurn(() => this.writeQueued(checkpoint));
+    return this.writes.run(() => this.writeQueued(checkpoint));
   }
 
   /**
@@ -183,17 +184,7 @@ export class TrendEngine {
       pointsBefore: now - days.raw * DAY,
       bucketsBefore: ROLLUPS.map(({ name, ms }) => ({ window: ms, before: now - days[name] * DAY })),
     };
-    await this.inTurn(() => this.write({ series: [], points: [], buckets: [], removedElements: [], prune }));
-  }
-
-  /**
-   * Runs a write after the ones before it. One batch in flight at a time: a batch put back
-   * after a failure is never written after (and over the rollups of) a newer one.
-   */
-  private inTurn(write: () => Promise<void>): Promise<void> {
-    // After one that failed too: a failure must not stop all later writes.
-    this.flushing = this.flushing.then(write, write);
-    return this.flushing;
+    await this.writes.run(() => this.write({ series: [], points: [], buckets: [], removedElements: [], prune }));
   }
 
   /** The element's trended ids: parameters, and `<tableId>.<columnId>` for columns. */
