@@ -96,6 +96,12 @@ export class Farm {
     };
   }
 
+  /** Per StreamHub, what a poller that keeps up asks in one cycle. */
+  async plan(): Promise<RequestMix[]> {
+    const plans = await Promise.all(this.shards.map((shard) => shard.ask<'plan'>({ type: 'plan' })));
+    return plans.flatMap((plan) => plan.devices);
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.shards.map((shard) => shard.ask({ type: 'stop' })));
     for (const shard of this.shards) shard.child.disconnect();

@@ -6,9 +6,11 @@ export type FarmRequest =
   | { type: 'counters' }
   | { type: 'change'; index: number }
   | { type: 'report'; from: number; to: number; intervalMs: number }
+  /** What a poller that keeps up asks each StreamHub per cycle, from the devices' state now. */
+  | { type: 'plan' }
   | { type: 'stop' };
 
-/** How often one device was asked for each URL while recording. */
+/** How often one device was asked for each URL while recording (per cycle, in a plan). */
 export interface RequestMix {
   index: number;
   paths: { url: string; count: number; authorization?: string }[];
@@ -20,6 +22,7 @@ export type FarmReply =
   | { type: 'counters'; requests: number }
   | { type: 'changed'; index: number; inputKey: string; connected: boolean; at: number }
   | { type: 'report'; lateness: number[]; missed: number; polls: number; mix: RequestMix[] }
+  | { type: 'plan'; devices: RequestMix[] }
   | { type: 'stopped' }
   /** Unsolicited: an operator command reached device `index`. */
   | { type: 'command'; index: number; at: number }

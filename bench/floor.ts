@@ -19,13 +19,13 @@ const TICK_MS = 10;
 if (process.argv[2]) runFloor(JSON.parse(readFileSync(process.argv[2], 'utf8')) as FloorPlan);
 
 function runFloor(plan: FloorPlan): void {
-  // Same keep-alive settings as Tally's device pools.
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000 });
+  // Same settings as Tally's device pools: one keep-alive connection per device.
+  const dispatcher = new Agent({ connections: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000 });
   const slots = Math.max(1, Math.round(plan.intervalMs / TICK_MS));
   const bySlot: FloorPlan['devices'][] = Array.from({ length: slots }, () => []);
   plan.devices.forEach((device, position) => bySlot[Math.floor((position * slots) / plan.devices.length)].push(device));
-  let failures = 0;
-  let slot = 0;
+  const failures: Record<string, number> = {};
+  let served = 0;
 
   const poll = async (device: FloorPlan['devices'][number]): Promise<void> => {
     for (const path of device.paths) {
@@ -39,17 +39,24 @@ function runFloor(plan: FloorPlan): void {
             bodyTimeout: 5_000,
           });
           JSON.parse(await answer.body.text());
-        } catch {
-          failures++;
+        } catch (error) {
+          const reason = (error as { code?: string }).code ?? (error as Error).name;
+          failures[reason] = (failures[reason] ?? 0) + 1;
         }
       }
     }
   };
 
-  setInterval(() => {
-    for (const device of bySlot[slot]) void poll(device);
-    slot = (slot + 1) % slots;
-  }, TICK_MS);
+  // At a fixed rate, like Tally's scheduler: each slot is due at a time computed from the
+  // start, and a late tick serves every slot that has come due, so a busy loop does not
+  // stretch the cycle (setInterval alone would).
+  const started = performance.now();
+  const tick = (): void => {
+    const due = Math.floor((performance.now() - started) / TICK_MS);
+    for (; served <= due; served++) for (const device of bySlot[served % slots]) void poll(device);
+    setTimeout(tick, started + served * TICK_MS - performance.now());
+  };
+  tick();
   setInterval(() => process.send?.({ type: 'failures', failures }), 1_000).unref();
   process.on('disconnect', () => process.exit(0));
 }

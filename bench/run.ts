@@ -16,16 +16,15 @@
  * The last line printed is one JSON object with the figures (see bench/README.md).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../connectors/amagi-cloudport/simulator/index.js';
-import { forkScript } from './child-script.js';
 import { Farm } from './farm-client.js';
 import { CHANGED_INPUT, DEVICE_PORT, FARM_API_KEY, deviceHost, deviceKind, preciseNow } from './farm-layout.js';
-import type { FloorPlan } from './floor.js';
+import { floorPlan, measureFloor } from './floor-run.js';
 import { percentile, round } from './percentiles.js';
 import { cpuPercent, sampleUsage, writeRate, type UsageSample } from './process-usage.js';
 import { startTally } from './tally-process.js';
@@ -324,6 +323,8 @@ async function main(): Promise<void> {
     for (const timer of timers) clearInterval(timer);
     clearInterval(soakTimer);
     const to = preciseNow();
+    // The request mix the floor replays is the window's own: nothing after it is counted.
+    await farm.record(false);
     const tallyEnd = sampleUsage(tallyPid);
     // Other processes on the machine take CPU from Tally: the 1-minute load says how much.
     const loadAverage = round(loadavg()[0], 2);
@@ -333,7 +334,6 @@ async function main(): Promise<void> {
     const seconds = (to - from) / 1000;
     await sleep(Math.min(5_000, intervalMs)); // let the last actions and changes land
     const report = await farm.report(from, to, intervalMs);
-    await farm.record(false);
     if (args['heap-snapshot']) log(`heap snapshot: ${await takeHeapSnapshot(tally.child, args['heap-snapshot'])}`);
     socket.removeAllListeners('close');
     socket.close();
@@ -341,32 +341,11 @@ async function main(): Promise<void> {
     await tally.stop();
 
     log('floor: replaying the same requests from a bare undici loop');
-    const plan: FloorPlan = {
-      intervalMs,
-      devices: report.mix.map((device) => ({
-        origin: `http://${deviceHost(device.index)}:${DEVICE_PORT}`,
-        paths: device.paths.map((path) => ({ url: path.url, perCycle: (path.count * intervalMs) / (to - from), authorization: path.authorization })),
-      })),
-    };
-    const planFile = join(work, 'floor-plan.json');
-    writeFileSync(planFile, JSON.stringify(plan));
-    const floor = forkScript('bench/floor', [planFile], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let floorFailures = 0;
-    floor.on('message', (message: { failures: number }) => (floorFailures = message.failures));
-    await sleep(intervalMs);
-    const floorStart = sampleUsage(floor.pid as number);
-    const floorFarmStart = usageOf(farmPids);
-    const floorRequestsStart = await farm.requests();
-    await sleep(Number(args['floor-duration']) * 1000);
-    const floorEnd = sampleUsage(floor.pid as number);
-    const floorFarmEnd = usageOf(farmPids);
-    const floorRequestsEnd = await farm.requests();
-    const floorSeconds = (floorEnd.at - floorStart.at) / 1000;
-    floor.kill('SIGKILL');
+    const floor = await measureFloor(farm, floorPlan(report.mix, intervalMs, intervalMs / (to - from)), work, intervalMs, Number(args['floor-duration']) * 1000);
     await farm.stop();
 
     const cpu = cpuPercent(tallyStart, tallyEnd);
-    const baseline = cpuPercent(floorStart, floorEnd);
+    const baseline = floor.cpuPercent;
     const rssMB = tallyEnd.rssBytes / 2 ** 20;
     const storeBytes = writeRate(tallyStart, tallyEnd);
     const result = {
@@ -408,10 +387,11 @@ async function main(): Promise<void> {
       storeRowsPerSecond:
         metricsStart.rows === null || metricsEnd.rows === null ? null : round((metricsEnd.rows - metricsStart.rows) / seconds, 0),
       storeWriteKBPerSecond: storeBytes === null ? null : round(storeBytes / 1024, 0),
-      floorRequestsPerSecond: round((floorRequestsEnd - floorRequestsStart) / floorSeconds, 0),
-      floorFailures,
+      floorRequestsPerSecond: round(floor.requestsPerSecond, 0),
+      floorFailures: floor.failures,
+      floorMissedCycles: floor.missedCycles,
       farmCpuPercent: round(cpuOf(farmStart, farmEnd)),
-      farmCpuPercentDuringFloor: round(cpuOf(floorFarmStart, floorFarmEnd)),
+      farmCpuPercentDuringFloor: round(floor.farmCpuPercent),
       createElementsPerSecond: round(N / createSeconds, 0),
       machineLoadAverage: loadAverage,
       ...(rssSeries.length > 1 ? { soakRssStartMB: round(rssSeries[0], 0), soakRssGrowthMB: round(rssSeries[rssSeries.length - 1] - rssSeries[0], 0) } : {}),
@@ -420,7 +400,7 @@ async function main(): Promise<void> {
     log(
       [
         `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element; main heap ${result.heapUsedMB} of ${result.heapTotalMB} MB, external ${result.externalMB} MB)`,
-        `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU`,
+        `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s, ${result.floorMissedCycles} cycles missed); farm ${result.farmCpuPercent}% CPU`,
         `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}`,
         `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms; event loop lag p99 ${result.eventLoopLagP99Ms ?? 'n/a'} ms at the end`,
         `actions: ${result.actions} ok, ${result.actionsRefused} refused; latency p50 ${result.actionLatencyP50Ms} ms p99 ${result.actionLatencyP99Ms} ms`,

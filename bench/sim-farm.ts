@@ -12,6 +12,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { DeviceModel, SimulatorInstance, createRequestListener } from '../connectors/haivision-manager/simulator/index.js';
 import { CloudportModel } from '../connectors/amagi-cloudport/simulator/index.js';
 import { listen, type ListeningAdapter } from '../connectors/amagi-cloudport/simulator/http-adapter.js';
+import { isLive, parseInputs } from '../connectors/haivision-manager/parse-responses.js';
+import { PATHS } from '../connectors/haivision-manager/device-api.js';
 import { cycleLateness } from './poll-lateness.js';
 import { CHANGED_INPUT, DEVICE_PORT, FARM_API_KEY, deviceHost, deviceKind, preciseNow } from './farm-layout.js';
 import type { FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
@@ -63,6 +65,8 @@ async function handle(message: FarmRequest): Promise<FarmReply | undefined> {
       return change(message.index);
     case 'report':
       return report(message.from, message.to, message.intervalMs);
+    case 'plan':
+      return { type: 'plan', devices: devices.flatMap((device) => (device.instance ? [fullRatePlan(device.index, device.instance)] : [])) };
     case 'stop':
       await Promise.all(devices.map((device) => device.close()));
       return { type: 'stopped' };
@@ -128,10 +132,10 @@ function observe(device: FarmDevice, request: IncomingMessage, response: ServerR
     return;
   }
   if (COMMAND_PATH.test(path)) send({ type: 'command', index: device.index, at });
-  if (!recording) return;
-  remember(device, url, undefined);
+  if (recording) remember(device, url, undefined);
   if (path !== PERIODIC_PATH) return;
-  device.arrivals.push(at);
+  if (recording) device.arrivals.push(at);
+  // Changes are followed whether or not the window is recorded: the last ones land after it.
   if (device.pendingChange) {
     device.pendingChange = false;
     response.once('finish', () => send({ type: 'seen', index: device.index, at: preciseNow() }));
@@ -155,6 +159,19 @@ function change(index: number): FarmReply {
   device.instance.device.setConnected(input, connected);
   device.pendingChange = true;
   return { type: 'changed', index, inputKey: String(CHANGED_INPUT), connected, at: preciseNow() };
+}
+
+/**
+ * The requests the Haivision connector makes of this StreamHub in one cycle when it keeps up:
+ * its inputs, its outputs, and the link statistics of each live input, found from the
+ * device's own answer by the connector's own parsing.
+ */
+function fullRatePlan(index: number, instance: SimulatorInstance): RequestMix {
+  const withKey = (path: string): string => `${path}?api_key=${encodeURIComponent(FARM_API_KEY)}`;
+  const answer = instance.device.handle('GET', PATHS.inputs, { api_key: FARM_API_KEY }, null);
+  const live = parseInputs(JSON.parse(answer.body), () => undefined).filter((row) => isLive(row.cells.channelStatus));
+  const paths = [PATHS.inputs, PATHS.outputs, ...live.map((row) => PATHS.linkStats(Number(row.key)))];
+  return { index, paths: paths.map((path) => ({ url: withKey(path), count: 1 })) };
 }
 
 function report(from: number, to: number, intervalMs: number): FarmReply {
