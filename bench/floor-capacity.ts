@@ -6,6 +6,7 @@
  * own overhead: this is the machine's ceiling for the scale benchmark's goal.
  *
  *   node dist/bench/floor-capacity.js --devices 10000 --interval 10 --duration 60
+ *   node dist/bench/floor-capacity.js --devices 3500 --farm-cpu-prof /tmp/farm   (profiles the farm)
  *
  * The last line printed is one JSON object: devices, planned and made requests/s, the
  * floor's and the farm's CPU, its cycle lateness and missed cycles at the devices.
@@ -24,6 +25,7 @@ const { values: args } = parseArgs({
     interval: { type: 'string', default: '10' },
     duration: { type: 'string', default: '60' },
     seed: { type: 'string', default: '7' },
+    'farm-cpu-prof': { type: 'string' },
   },
 });
 
@@ -34,7 +36,8 @@ async function main(): Promise<void> {
   const intervalMs = Number(args.interval) * 1000;
   const work = mkdtempSync(join(tmpdir(), 'tally-floor-'));
   // StreamHubs only: the CLOUDPORT share needs a session token that only a logged-in poller holds.
-  const farm = await Farm.start(devices, 0, Number(args.seed), [], () => undefined);
+  const farmFlags = args['farm-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['farm-cpu-prof']] : [];
+  const farm = await Farm.start(devices, 0, Number(args.seed), farmFlags, () => undefined);
   try {
     const mix = await farm.plan();
     const planned = mix.reduce((sum, device) => sum + device.paths.length, 0) / (intervalMs / 1000);
