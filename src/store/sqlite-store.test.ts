@@ -271,6 +271,18 @@ describe.each([
     await store.close();
   });
 
+  it('saves configuration where the values go: never on the main connection when there is a write thread', async () => {
+    const store = open();
+    const changesOnMain = () => (store.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const before = changesOnMain();
+    await store.saveElement(element('enc-1'));
+    await store.saveElement({ ...element('enc-1'), name: 'renamed' });
+    // Committed when the save resolves: the main connection reads it at once.
+    expect((await store.getElement('enc-1'))?.name).toBe('renamed');
+    expect(changesOnMain() - before).toBe(writeThread ? 0 : 2);
+    await store.close();
+  });
+
   it('has committed a batch once its write resolves: another connection sees it', async () => {
     const path = join(dir, 'tally.db');
     const store = open(path);

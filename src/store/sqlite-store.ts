@@ -137,7 +137,7 @@ export class SqliteStore implements Store {
   private readonly elementIds: Set<string>;
 
   /**
-   * Where the audit trail and the alarms write (see statement-writer.ts): the write thread
+   * Where element configuration, the audit trail and the alarms write (see statement-writer.ts): the write thread
    * when there is one, so they never wait for its commits on the event loop.
    */
   readonly statementWriter: StatementWriter;
@@ -174,19 +174,29 @@ export class SqliteStore implements Store {
     return row && toElementRecord(row);
   }
 
+  /**
+   * Through the statement writer like the audit trail: under sustained value writes a save on
+   * the main connection would wait for the write thread's commit inside the event loop.
+   * Queued behind the values already sent, and committed when this resolves.
+   */
   async saveElement(element: ElementRecord): Promise<void> {
-    this.statements.upsertElement.run({
-      id: element.id,
-      name: element.name,
-      connector: element.connector,
-      connection: JSON.stringify(element.connection),
-      config: JSON.stringify(element.config),
-      sealed_secrets: JSON.stringify(element.sealedSecrets),
-      poll_intervals: JSON.stringify(element.pollIntervals),
-      operator_state: element.operatorState,
-      created_at: element.createdAt,
-      updated_at: element.updatedAt,
-    });
+    await this.statementWriter.run([
+      {
+        sql: UPSERT_ELEMENT,
+        params: {
+          id: element.id,
+          name: element.name,
+          connector: element.connector,
+          connection: JSON.stringify(element.connection),
+          config: JSON.stringify(element.config),
+          sealed_secrets: JSON.stringify(element.sealedSecrets),
+          poll_intervals: JSON.stringify(element.pollIntervals),
+          operator_state: element.operatorState,
+          created_at: element.createdAt,
+          updated_at: element.updatedAt,
+        },
+      },
+    ]);
     this.elementIds.add(element.id);
   }
 
@@ -259,21 +269,20 @@ export class SqliteStore implements Store {
   }
 }
 
+const ELEMENT_COLUMNS = 'id, name, connector, connection, config, sealed_secrets, poll_intervals, operator_state, created_at, updated_at';
+
+const UPSERT_ELEMENT = `INSERT INTO elements (${ELEMENT_COLUMNS})
+  VALUES (@id, @name, @connector, @connection, @config, @sealed_secrets, @poll_intervals, @operator_state, @created_at, @updated_at)
+  ON CONFLICT (id) DO UPDATE SET name = excluded.name, connector = excluded.connector,
+    connection = excluded.connection, config = excluded.config, sealed_secrets = excluded.sealed_secrets,
+    poll_intervals = excluded.poll_intervals, operator_state = excluded.operator_state,
+    created_at = excluded.created_at, updated_at = excluded.updated_at`;
+
 function prepareStatements(db: SqliteDatabase) {
-  const elementColumns =
-    'id, name, connector, connection, config, sealed_secrets, poll_intervals, operator_state, created_at, updated_at';
   return {
-    listElements: db.prepare(`SELECT ${elementColumns} FROM elements ORDER BY id`),
+    listElements: db.prepare(`SELECT ${ELEMENT_COLUMNS} FROM elements ORDER BY id`),
     listElementIds: db.prepare('SELECT id FROM elements'),
-    getElement: db.prepare(`SELECT ${elementColumns} FROM elements WHERE id = ?`),
-    upsertElement: db.prepare(
-      `INSERT INTO elements (${elementColumns})
-       VALUES (@id, @name, @connector, @connection, @config, @sealed_secrets, @poll_intervals, @operator_state, @created_at, @updated_at)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, connector = excluded.connector,
-         connection = excluded.connection, config = excluded.config, sealed_secrets = excluded.sealed_secrets,
-         poll_intervals = excluded.poll_intervals, operator_state = excluded.operator_state,
-         created_at = excluded.created_at, updated_at = excluded.updated_at`,
-    ),
+    getElement: db.prepare(`SELECT ${ELEMENT_COLUMNS} FROM elements WHERE id = ?`),
     loadParams: db.prepare('SELECT param_id, value, updated_at FROM param_values WHERE element_id = ?'),
     loadRows: db.prepare(
       'SELECT table_id, row_key, display_key, cells, updated_at FROM table_rows WHERE element_id = ? ORDER BY table_id, row_key',
