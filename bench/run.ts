@@ -389,7 +389,6 @@ async function main(): Promise<void> {
       storeWriteKBPerSecond: storeBytes === null ? null : round(storeBytes / 1024, 0),
       floorRequestsPerSecond: round(floor.requestsPerSecond, 0),
       floorFailures: floor.failures,
-      floorMissedCycles: floor.missedCycles,
       farmCpuPercent: round(cpuOf(farmStart, farmEnd)),
       farmCpuPercentDuringFloor: round(floor.farmCpuPercent),
       createElementsPerSecond: round(N / createSeconds, 0),
@@ -400,7 +399,7 @@ async function main(): Promise<void> {
     log(
       [
         `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element; main heap ${result.heapUsedMB} of ${result.heapTotalMB} MB, external ${result.externalMB} MB)`,
-        `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s, ${result.floorMissedCycles} cycles missed); farm ${result.farmCpuPercent}% CPU`,
+        `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU`,
         `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}`,
         `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms; event loop lag p99 ${result.eventLoopLagP99Ms ?? 'n/a'} ms at the end`,
         `actions: ${result.actions} ok, ${result.actionsRefused} refused; latency p50 ${result.actionLatencyP50Ms} ms p99 ${result.actionLatencyP99Ms} ms`,
