@@ -1,6 +1,6 @@
 /**
- * Writes of the parts that keep their own tables (the audit trail, alarms) sent where the
- * store's writes go. SQLite lets one writer in at a time: a write on the main connection
+ * Writes of single statements (element configuration, the audit trail, alarms) sent where
+ * the store's value writes go. SQLite lets one writer in at a time: a write on the main connection
  * while the write thread commits a batch of thousands of rows would wait for it inside the
  * event loop (measured: ~50 ms per audit record under sustained value writes). Sent through
  * the write thread, the write waits in its queue instead, and the event loop goes on.
