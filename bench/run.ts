@@ -341,7 +341,8 @@ async function main(): Promise<void> {
     await tally.stop();
 
     log('floor: replaying the same requests from a bare undici loop');
-    const floor = await measureFloor(farm, floorPlan(report.mix, intervalMs, intervalMs / (to - from)), work, intervalMs, Number(args['floor-duration']) * 1000);
+    const plan = floorPlan(report.mix, intervalMs, intervalMs / (to - from));
+    const floor = await measureFloor(farm, plan, work, intervalMs, Number(args['floor-duration']) * 1000);
     await farm.stop();
 
     const cpu = cpuPercent(tallyStart, tallyEnd);
