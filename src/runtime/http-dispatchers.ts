@@ -1,10 +1,12 @@
 /**
- * The undici dispatchers every element shares: one keep-alive Agent (its per-origin pools
- * are shared by all elements talking to the same device), one that skips TLS verification
- * for elements configured with `skipTlsVerify`, and one ProxyAgent per proxy and TLS mode.
- * With HTTP threads (see http-threads.ts), each thread has these and the runtime routes.
+ * The dispatchers every element shares: Tally's own device connections for direct routes
+ * (device-connections.ts; one keep-alive connection per device, shared by all elements
+ * talking to it), a second set that skips TLS verification for elements configured with
+ * `skipTlsVerify`, and one undici ProxyAgent per proxy and TLS mode. With HTTP threads (see
+ * http-threads.ts), each thread has these and the runtime routes.
  */
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { ProxyAgent, type Dispatcher } from 'undici';
+import { DeviceConnections } from './device-connections.js';
 import { proxyFor } from './proxy-decision.js';
 import type { HttpThreads } from './http-threads.js';
 
@@ -16,17 +18,22 @@ export interface ExchangeDispatcher {
   dispatch(options: ExchangeOptions, handler: Dispatcher.DispatchHandler): boolean;
 }
 
+/** A dispatcher this process owns and closes when Tally stops. */
+interface OwnedDispatcher extends ExchangeDispatcher {
+  close(): Promise<void>;
+}
+
 const KEEP_ALIVE_MS = 30_000;
 
 export class HttpDispatchers {
   /**
-   * One keep-alive connection per device (undici then makes a plain Client per origin, not a
-   * Pool): an element's requests run one after another anyway, and a Pool's request queue
-   * alone costs 16 KB per origin — 160 MB for 10,000 devices.
+   * One keep-alive connection per device, through a proxy too (undici then makes a plain
+   * Client per origin, not a Pool): an element's requests run one after another anyway, and
+   * a Pool's request queue alone costs 16 KB per origin — 160 MB for 10,000 devices.
    */
   private readonly options = { connections: 1, keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: 10 * KEEP_ALIVE_MS };
-  private readonly verifying = new Agent(this.options);
-  private insecure: Agent | null = null;
+  private readonly verifying = new DeviceConnections({ keepAliveTimeout: KEEP_ALIVE_MS });
+  private insecure: DeviceConnections | null = null;
   private readonly proxies = new Map<string, ProxyAgent>();
 
   /** `threads`: when given, exchanges run there and this process only decides their route. */
@@ -43,16 +50,16 @@ export class HttpDispatchers {
   }
 
   /** The dispatcher of this process for a decided route. */
-  forRoute(proxy: string | null, skipTlsVerify: boolean): Dispatcher {
+  forRoute(proxy: string | null, skipTlsVerify: boolean): ExchangeDispatcher {
     if (proxy) return this.proxy(proxy, skipTlsVerify);
     if (!skipTlsVerify) return this.verifying;
-    this.insecure ??= new Agent({ ...this.options, connect: { rejectUnauthorized: false } });
+    this.insecure ??= new DeviceConnections({ keepAliveTimeout: KEEP_ALIVE_MS, rejectUnauthorized: false });
     return this.insecure;
   }
 
   async close(): Promise<void> {
     await this.threads?.close();
-    const all: Dispatcher[] = [this.verifying, ...this.proxies.values()];
+    const all: OwnedDispatcher[] = [this.verifying, ...this.proxies.values()];
     if (this.insecure) all.push(this.insecure);
     await Promise.all(all.map((dispatcher) => dispatcher.close().catch(() => undefined)));
   }

@@ -3,6 +3,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
 import { DeviceHttpError, DeviceProtocolError } from '../sdk/index.js';
+import { DeviceConnections } from './device-connections.js';
 import { DeviceUnreachableError } from './device-failure.js';
 import { HttpDispatchers, type ExchangeDispatcher } from './http-dispatchers.js';
 import { HttpThreads } from './http-threads.js';
@@ -17,11 +18,16 @@ let server: Server;
 let baseUrl: string;
 let handler: Handler;
 let hits: { method: string; url: string; body: string }[];
+const connections = new DeviceConnections({ keepAliveTimeout: 1_000 });
 const agent = new Agent({ keepAliveTimeout: 1_000 });
 const threads = new HttpThreads(1);
-/** The session behaves the same whether undici runs on the event loop or on an HTTP thread. */
+/**
+ * The session behaves the same on Tally's device connections (direct routes), on the event
+ * loop or on an HTTP thread, and on undici (proxied routes).
+ */
 const DISPATCHERS: [string, ExchangeDispatcher][] = [
-  ['on the event loop', agent],
+  ['on the event loop', connections],
+  ['through undici, as proxied routes', agent],
   ['on an HTTP thread', threads.dispatcher({ proxy: null, skipTlsVerify: false })],
 ];
 let dispatcher: ExchangeDispatcher;
@@ -42,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+  await connections.close();
   await agent.close();
   await threads.close();
 });
