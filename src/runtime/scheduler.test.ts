@@ -23,6 +23,26 @@ describe('Scheduler', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('fires what came due within a tick together, at the tick, never early', async () => {
+    const scheduler = new Scheduler(Date.now, 10);
+    const fired: [string, number][] = [];
+    const at = (name: string, due: number) => scheduler.schedule(new Timed(() => fired.push([name, Date.now()])), due);
+    at('a', 101);
+    at('b', 104);
+    at('c', 110);
+    at('d', 111);
+    await vi.advanceTimersByTimeAsync(109);
+    expect(fired).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fired).toEqual([
+      ['a', 110],
+      ['b', 110],
+      ['c', 110],
+    ]);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(fired.at(-1)).toEqual(['d', 120]);
+  });
+
   it('moves, cancels and lets an item reschedule itself', async () => {
     const scheduler = new Scheduler();
     const fired: string[] = [];
