@@ -80,6 +80,8 @@ export interface DeviceResponse {
   contentType: string;
   body: string;
   headers?: Record<string, string>;
+  /** Spaces sent after the body (the oversized-body fault), streamed rather than held in memory. */
+  paddingBytes?: number;
 }
 
 export type QueryParams = Record<string, string | undefined>;

@@ -66,8 +66,9 @@ export function applyBodyFaults(plan: FaultPlan, response: DeviceResponse): Devi
   }
   if (plan.malformed) result = { ...result, contentType: 'application/json', body: '<html><body>Internal error</body></html>' };
   if (plan.truncated) result = { ...result, body: result.body.slice(0, Math.max(1, Math.floor(result.body.length / 2))) };
-  if (plan.oversizedBytes !== undefined && result.body.length < plan.oversizedBytes) {
-    result = { ...result, body: result.body + ' '.repeat(plan.oversizedBytes - result.body.length) };
+  if (plan.oversizedBytes !== undefined) {
+    const length = Buffer.byteLength(result.body);
+    if (length < plan.oversizedBytes) result = { ...result, paddingBytes: plan.oversizedBytes - length };
   }
   return result;
 }

@@ -9,6 +9,7 @@ import { CONTROL_PREFIX, type SimulatorInstance } from './simulator-instance.js'
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const DRIP_BYTES = 16;
+const PADDING = Buffer.alloc(256 * 1024, ' ');
 
 export function createRequestListener(instance: SimulatorInstance): RequestListener {
   return (request, response) => {
@@ -50,11 +51,28 @@ async function serve(instance: SimulatorInstance, request: IncomingMessage, resp
 
 function send(response: ServerResponse, answer: DeviceResponse): void {
   response.writeHead(answer.status, headersOf(answer));
+  if (answer.paddingBytes) {
+    void sendPadded(response, answer.body, answer.paddingBytes);
+    return;
+  }
   response.end(answer.body);
 }
 
+/**
+ * The body, then the padding in slices as the client reads them: the head leaves at once and
+ * a 50 MB answer costs the simulator one slice of memory, however many clients ask.
+ */
+async function sendPadded(response: ServerResponse, body: string, paddingBytes: number): Promise<void> {
+  response.write(body);
+  for (let left = paddingBytes; left > 0 && !response.destroyed; left -= PADDING.length) {
+    const slice = left >= PADDING.length ? PADDING : PADDING.subarray(0, left);
+    if (!response.write(slice)) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
+  }
+  response.end();
+}
+
 async function drip(response: ServerResponse, answer: DeviceResponse, intervalMs: number): Promise<void> {
-  const bytes = Buffer.from(answer.body);
+  const bytes = Buffer.concat([Buffer.from(answer.body), Buffer.alloc(answer.paddingBytes ?? 0, ' ')]);
   response.writeHead(answer.status, headersOf(answer));
   for (let offset = 0; offset < bytes.length && !response.destroyed; offset += DRIP_BYTES) {
     response.write(bytes.subarray(offset, offset + DRIP_BYTES));
@@ -66,7 +84,7 @@ async function drip(response: ServerResponse, answer: DeviceResponse, intervalMs
 function headersOf(answer: DeviceResponse): Record<string, string | number> {
   return {
     'Content-Type': answer.contentType,
-    'Content-Length': Buffer.byteLength(answer.body),
+    'Content-Length': Buffer.byteLength(answer.body) + (answer.paddingBytes ?? 0),
     'Cache-Control': 'no-cache',
     ...answer.headers,
   };
