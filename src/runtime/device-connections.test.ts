@@ -154,6 +154,17 @@ describe('DeviceConnections', () => {
     expect(device.accepted()).toBe(2);
   });
 
+  it('lets a connection go before the idle time the device announced runs out', async () => {
+    const device = await rawDevice((socket) => {
+      // One second: less the margin, nothing is left, so no request may follow on this connection.
+      socket.write('HTTP/1.1 200 OK\r\nKeep-Alive: timeout=1\r\nContent-Length: 2\r\n\r\n{}');
+    });
+    const connections = using(new DeviceConnections({ keepAliveTimeout: 5_000 }));
+    await exchange(connections, { origin: device.origin, path: '/' });
+    await exchange(connections, { origin: device.origin, path: '/' });
+    expect(device.accepted()).toBe(2);
+  });
+
   it('sends a GET again, once, when the device drops a kept connection just as it went out; never a POST', async () => {
     const device = await rawDevice((socket, head, index) => {
       // Every second request on a connection finds the device closing it.
