@@ -209,11 +209,9 @@ export class ResponseParser {
   }
 
   private readChunkSize(chunk: Buffer, at: number): number {
-    const newline = chunk.indexOf(LF, at);
-    const end = newline < 0 ? chunk.length : newline;
-    this.line += chunk.toString('latin1', at, end);
+    const next = this.takeLine(chunk, at);
     if (this.line.length > MAX_CHUNK_LINE) throw new HttpProtocolError('chunk size line too long');
-    if (newline < 0) return chunk.length;
+    if (next < 0) return chunk.length;
     const sizeText = trimCr(this.line).split(';', 1)[0].trim();
     if (!/^[0-9a-fA-F]{1,12}$/.test(sizeText)) throw new HttpProtocolError(`invalid chunk size: ${JSON.stringify(sizeText.slice(0, 40))}`);
     const size = parseInt(sizeText, 16);
@@ -225,27 +223,27 @@ export class ResponseParser {
       this.stage = Stage.ChunkData;
       this.remaining = size;
     }
-    return newline + 1;
+    return next;
   }
 
-  /** Trailer fields are read and dropped; an empty line ends the response. */
+  /** One trailer line, read and dropped; an empty one ends the response. */
   private readTrailers(chunk: Buffer, at: number): number {
-    while (at < chunk.length) {
-      const newline = chunk.indexOf(LF, at);
-      const end = newline < 0 ? chunk.length : newline;
-      this.line += chunk.toString('latin1', at, end);
-      this.trailerBytes += end - at;
-      if (this.trailerBytes > MAX_HEAD_BYTES) throw new HttpProtocolError(`response trailers larger than ${MAX_HEAD_BYTES / 1024} KiB`);
-      if (newline < 0) return chunk.length;
-      at = newline + 1;
-      const blank = trimCr(this.line) === '';
-      this.line = '';
-      if (blank) {
-        this.finish();
-        return at;
-      }
-    }
-    return at;
+    const next = this.takeLine(chunk, at);
+    const end = next < 0 ? chunk.length : next;
+    this.trailerBytes += end - at;
+    if (this.trailerBytes > MAX_HEAD_BYTES) throw new HttpProtocolError(`response trailers larger than ${MAX_HEAD_BYTES / 1024} KiB`);
+    if (next < 0) return end;
+    const blank = trimCr(this.line) === '';
+    this.line = '';
+    if (blank) this.finish();
+    return next;
+  }
+
+  /** Adds the bytes up to the next LF to `line`: the position after the LF, or -1 when the line goes on in the next chunk. */
+  private takeLine(chunk: Buffer, at: number): number {
+    const newline = chunk.indexOf(LF, at);
+    this.line += chunk.toString('latin1', at, newline < 0 ? chunk.length : newline);
+    return newline < 0 ? -1 : newline + 1;
   }
 }
 
