@@ -29,6 +29,7 @@ import { percentile, round } from './percentiles.js';
 import { cpuPercent, sampleUsage, writeRate, type UsageSample } from './process-usage.js';
 import { startTally } from './tally-process.js';
 import { parseHttpThreads } from '../src/cli/cli-settings.js';
+import { parseHeapGrowth } from '../src/cli/heap-growth.js';
 import { heapSnapshotFlags, takeHeapSnapshot } from './heap-snapshot.js';
 import { TallyApi } from './tally-api.js';
 
@@ -48,6 +49,8 @@ const { values: args } = parseArgs({
     'farm-cpu-prof': { type: 'string' },
     /** Tally's --http-threads; its own default (one per core beyond the second, at most 4) when absent. */
     'http-threads': { type: 'string' },
+    /** Tally's --heap-growth (percent, 0 for V8's own choice); its default when absent. */
+    'heap-growth': { type: 'string' },
     'heap-snapshot': { type: 'string' },
     seed: { type: 'string', default: '7' },
   },
@@ -199,7 +202,10 @@ async function main(): Promise<void> {
     dataDir: join(work, 'data'),
     token: randomBytes(24).toString('hex'),
     nodeFlags: profileFlags,
-    env: args['http-threads'] === undefined ? {} : { TALLY_HTTP_THREADS: args['http-threads'] },
+    env: {
+      ...(args['http-threads'] === undefined ? {} : { TALLY_HTTP_THREADS: args['http-threads'] }),
+      ...(args['heap-growth'] === undefined ? {} : { TALLY_HEAP_GROWTH: args['heap-growth'] }),
+    },
   });
   const api = new TallyApi(tally.url, tally.token);
   const tallyPid = tally.child.pid as number;
@@ -362,6 +368,7 @@ async function main(): Promise<void> {
       overheadRatio: round(baseline > 0 ? cpu / baseline : null, 2),
       intervalSeconds: intervalMs / 1000,
       httpThreads: args['http-threads'] === undefined ? `default (${parseHttpThreads(undefined)})` : Number(args['http-threads']),
+      heapGrowthPercent: parseHeapGrowth(args['heap-growth']),
       durationSeconds: round(seconds, 0),
       rssKBPerElement: round((tallyEnd.rssBytes / 1024) / N, 0),
       heapUsedMB: metricsEnd.heapUsedMB,

@@ -98,9 +98,15 @@ describe('tally start', () => {
 
   it('takes its settings from the environment, and options beat it', async () => {
     const dir = dataDir();
-    const tallyProcess = start(['start', '--port', '0'], { TALLY_DATA_DIR: dir, TALLY_PORT: '1', TALLY_ADMIN_TOKEN: 'tly_chosen-admin-token-123456' });
+    const tallyProcess = start(['start', '--port', '0', '--heap-growth', '80'], {
+      TALLY_DATA_DIR: dir,
+      TALLY_PORT: '1',
+      TALLY_HEAP_GROWTH: '40',
+      TALLY_ADMIN_TOKEN: 'tly_chosen-admin-token-123456',
+    });
     const [, url] = await tallyProcess.waitForLine(/Tally is running: (http:\/\/127\.0\.0\.1:\d+)/);
     expect(url).not.toMatch(/:1$/);
+    expect(tallyProcess.output()).toMatch(/"heapGrowthPercent":80\b/);
     expect(tallyProcess.output()).toContain('the one in TALLY_ADMIN_TOKEN');
     const response = await fetch(`${url}/api/elements`, { headers: { authorization: 'Bearer tly_chosen-admin-token-123456' } });
     expect(response.status).toBe(200);
@@ -112,6 +118,9 @@ describe('tally start', () => {
     const tallyProcess = start(['start', '--prot', '80']);
     expect(await tallyProcess.exited).toBe(2);
     expect(tallyProcess.output()).toContain('usage:');
+    const badGrowth = start(['start', '--heap-growth', '5']);
+    expect(await badGrowth.exited).toBe(2);
+    expect(badGrowth.output()).toContain('--heap-growth must be 0 (V8 decides) or a percentage from 10 to 300, not "5"');
   }, 60_000);
 });
 

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseHttpThreads, resolveSettings } from './cli-settings.js';
 import { UsageError } from './usage-error.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT, parseHeapGrowth } from './heap-growth.js';
 
 describe('HTTP threads setting', () => {
   it('takes a whole number from 0 to 64, the option before the environment', () => {
@@ -21,5 +22,24 @@ describe('HTTP threads setting', () => {
   it('leaves two cores to the event loop and the store by default, and uses at most four', () => {
     expect(parseHttpThreads(undefined)).toBe(Math.min(4, Math.max(0, availableParallelism() - 2)));
     expect(parseHttpThreads('')).toBe(parseHttpThreads(undefined));
+  });
+});
+
+describe('heap growth setting', () => {
+  it('takes 0 (V8 decides) or a percentage from 10 to 300, the option before the environment', () => {
+    expect(parseHeapGrowth(undefined)).toBe(DEFAULT_HEAP_GROWTH_PERCENT);
+    expect(parseHeapGrowth('')).toBe(DEFAULT_HEAP_GROWTH_PERCENT);
+    expect(parseHeapGrowth('0')).toBe(0);
+    expect(parseHeapGrowth('10')).toBe(10);
+    expect(parseHeapGrowth('300')).toBe(300);
+    expect(resolveSettings({}, { TALLY_HEAP_GROWTH: '40' }).heapGrowthPercent).toBe(40);
+    expect(resolveSettings({ 'heap-growth': '80' }, { TALLY_HEAP_GROWTH: '40' }).heapGrowthPercent).toBe(80);
+  });
+
+  it('refuses anything else, naming the option', () => {
+    for (const text of ['-1', '5', '301', '12.5', 'lots']) {
+      expect(() => parseHeapGrowth(text)).toThrow(UsageError);
+      expect(() => parseHeapGrowth(text)).toThrow(`--heap-growth must be 0 (V8 decides) or a percentage from 10 to 300, not "${text}"`);
+    }
   });
 });

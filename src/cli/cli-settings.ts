@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../app/create-tally.js';
 import { UsageError } from './usage-error.js';
+import { parseHeapGrowth } from './heap-growth.js';
 
 export const DEFAULT_DATA_DIR = './data';
 
@@ -14,6 +15,8 @@ export interface ServeSettings {
   port: number;
   dataDir: string;
   httpThreads: number;
+  /** See heap-growth.ts: 0 leaves V8 its own choice. */
+  heapGrowthPercent: number;
 }
 
 export interface ServeFlags {
@@ -21,6 +24,7 @@ export interface ServeFlags {
   port?: string;
   'data-dir'?: string;
   'http-threads'?: string;
+  'heap-growth'?: string;
 }
 
 export function resolveSettings(flags: ServeFlags, env: NodeJS.ProcessEnv): ServeSettings {
@@ -29,6 +33,7 @@ export function resolveSettings(flags: ServeFlags, env: NodeJS.ProcessEnv): Serv
     port: parsePort(flags.port ?? env.TALLY_PORT, DEFAULT_PORT),
     dataDir: resolve(flags['data-dir'] ?? env.TALLY_DATA_DIR ?? DEFAULT_DATA_DIR),
     httpThreads: parseHttpThreads(flags['http-threads'] ?? env.TALLY_HTTP_THREADS),
+    heapGrowthPercent: parseHeapGrowth(flags['heap-growth'] ?? env.TALLY_HEAP_GROWTH),
   };
 }
 
@@ -60,4 +65,5 @@ export const SERVE_OPTIONS = {
   port: { type: 'string' },
   'data-dir': { type: 'string' },
   'http-threads': { type: 'string' },
+  'heap-growth': { type: 'string' },
 } as const;

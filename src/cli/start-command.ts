@@ -8,12 +8,15 @@ import { createTally, type Tally } from '../app/create-tally.js';
 import type { CliContext } from './cli-context.js';
 import { createCliLogger } from './cli-logger.js';
 import { resolveSettings, SERVE_OPTIONS } from './cli-settings.js';
+import { applyHeapGrowth } from './heap-growth.js';
 import { startDemoDevices, stopDemoDevices, type DemoDevice } from './demo-simulators.js';
 
 export async function runStart(args: string[], context: CliContext, demo: boolean): Promise<number> {
   const { values } = parseArgs({ args, options: SERVE_OPTIONS, strict: true, allowPositionals: false });
-  const settings = resolveSettings(values, context.env);
+  const { heapGrowthPercent, ...settings } = resolveSettings(values, context.env);
   const logger = createCliLogger(context.env.TALLY_LOG_LEVEL);
+  applyHeapGrowth(heapGrowthPercent);
+  logger.info({ heapGrowthPercent: heapGrowthPercent || 'chosen by V8' }, 'JavaScript heap growth before a full collection');
   const tally = await createTally({
     ...settings,
     adminToken: context.env.TALLY_ADMIN_TOKEN || undefined,
