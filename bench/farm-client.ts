@@ -1,5 +1,6 @@
 /** bench/run.ts's handle on the farm processes: starts them and asks them over IPC. */
 import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { forkScript } from './child-script.js';
 import { DEVICES_PER_SHARD } from './farm-layout.js';
 import type { FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
@@ -102,9 +103,12 @@ export class Farm {
     return plans.flatMap((plan) => plan.devices);
   }
 
+  /** Stops the devices and waits for the processes to exit (a `--farm-cpu-prof` profile is written on exit). */
   async stop(): Promise<void> {
     await Promise.all(this.shards.map((shard) => shard.ask({ type: 'stop' })));
+    const exited = this.shards.map((shard) => (shard.child.exitCode === null ? once(shard.child, 'exit') : undefined));
     for (const shard of this.shards) shard.child.disconnect();
+    await Promise.all(exited);
   }
 
   private shardOf(index: number): FarmShard {
