@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PRUNE_SERIES_PER_STEP, TrendStore, type TrendBatch } from '../trends/trend-store.js';
+import { TrendStore, type TrendBatch } from '../trends/trend-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { ElementRecord, InfoEvent, ValueBatch } from './types.js';
 
@@ -245,27 +245,29 @@ describe.each([
     await store.close();
   });
 
-  it('prunes trend points a few hundred series per transaction, keeping the newer ones', async () => {
+  it('prunes trend points a minute per transaction, keeping the newer ones, those of the cutoff minute too', async () => {
     const store = open();
     new TrendStore(store.db);
     store.db.exec('CREATE TABLE notes (text TEXT)');
-    const series = PRUNE_SERIES_PER_STEP * 2 + 7;
-    store.db.transaction(() => {
-      const addSeries = store.db.prepare("INSERT INTO trend_series (id, element_id, param_id, row_key) VALUES (?, 'enc-1', ?, '')");
-      const addPoint = store.db.prepare('INSERT INTO trend_points (series_id, t, v) VALUES (?, ?, 1)');
-      for (let id = 1; id <= series; id++) {
-        addSeries.run(id, `p${id}`);
-        addPoint.run(id, 1_000);
-        addPoint.run(id, 2_000);
-      }
-    })();
+    const series = 50;
+    const minute = 60_000;
+    // Points every 20 s for five minutes; the cutoff falls 30 s into the fourth minute.
+    const times = Array.from({ length: 15 }, (_, i) => 10 * minute + i * 20_000);
+    const cutoff = 13 * minute + 30_000;
+    await store.writeTrends({
+      series: Array.from({ length: series }, (_, i) => ({ id: i + 1, elementId: 'enc-1', paramId: `p${i + 1}`, rowKey: '' })),
+      points: times.flatMap((t) => Array.from({ length: series }, (_, i) => ({ seriesId: i + 1, t, v: 1 }))),
+      buckets: [],
+      removedElements: [],
+    });
     const finished: string[] = [];
-    const prune = { pointsBefore: 1_500, bucketsBefore: [] };
+    const prune = { pointsBefore: cutoff, bucketsBefore: [] };
     const pruned = store.writeTrends({ series: [], points: [], buckets: [], removedElements: [], prune }).then(() => finished.push('prune'));
     const noted = store.statementWriter.run([{ sql: 'INSERT INTO notes VALUES (?)', params: ['sent during the prune'] }]).then(() => finished.push('note'));
     await Promise.all([pruned, noted]);
-    expect(store.db.prepare('SELECT DISTINCT t FROM trend_points').pluck().all()).toEqual([2_000]);
-    expect(store.db.prepare('SELECT COUNT(*) FROM trend_points').pluck().get()).toBe(series);
+    const kept = times.filter((t) => t >= cutoff);
+    expect(store.db.prepare('SELECT DISTINCT t FROM trend_points ORDER BY t').pluck().all()).toEqual(kept);
+    expect(store.db.prepare('SELECT COUNT(*) FROM trend_points').pluck().get()).toBe(series * kept.length);
     // On the write thread a write sent after the prune is committed between its steps, not after them all.
     expect(finished).toEqual(writeThread ? ['note', 'prune'] : ['prune', 'note']);
     await store.close();

@@ -60,7 +60,7 @@ function writeTrends(batch: TrendBatch): boolean {
 }
 
 /**
- * A prune is many short transactions (see PRUNE_SERIES_PER_STEP) with a turn of this
+ * A prune is many short transactions (a minute of points each, see TrendWrites.pruneStep) with a turn of this
  * thread's loop between them, so the value batches, audit records and alarm changes sent
  * meanwhile are written in between rather than after it.
  */
