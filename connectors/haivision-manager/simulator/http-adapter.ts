@@ -66,9 +66,20 @@ async function sendPadded(response: ServerResponse, body: string, paddingBytes: 
   response.write(body);
   for (let left = paddingBytes; left > 0 && !response.destroyed; left -= PADDING.length) {
     const slice = left >= PADDING.length ? PADDING : PADDING.subarray(0, left);
-    if (!response.write(slice)) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
+    if (!response.write(slice)) await drainedOrClosed(response);
   }
   response.end();
+}
+
+/** Waits for room in the socket's buffer, or for the client to go; whichever comes first takes both listeners away. */
+function drainedOrClosed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const settle = (): void => {
+      response.off('drain', settle).off('close', settle);
+      resolve();
+    };
+    response.on('drain', settle).on('close', settle);
+  });
 }
 
 async function drip(response: ServerResponse, answer: DeviceResponse, intervalMs: number): Promise<void> {

@@ -85,6 +85,21 @@ describe('injected faults', () => {
     expect(JSON.parse(oversized.text).inputs).toHaveLength(6);
   });
 
+  it('streams a large oversized body without piling listeners up on the response', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      await control('POST', '/_sim/faults', { oversizedBytes: 8 * 1024 * 1024 });
+      expect((await get('/inputs')).text.length).toBe(8 * 1024 * 1024);
+      // A warning is emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('adds latency and drips a body slowly', async () => {
     await control('POST', '/_sim/faults', { latencyMs: 150 });
     let began = Date.now();
