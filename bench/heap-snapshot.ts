@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { retainedSizes } from './heap-retainers.js';
 
 /** Node flags that make the process write a snapshot into `dir` (created here: Node does not) when it gets SIGUSR2. */
 export function heapSnapshotFlags(dir: string): string[] {
@@ -32,8 +33,6 @@ export async function takeHeapSnapshot(child: ChildProcess, dir: string): Promis
   }
 }
 
-import { retainedSizes } from './heap-retainers.js';
-
 export interface HeapSnapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]]; edge_fields: string[]; edge_types: [string[], ...unknown[]] } };
   nodes: number[];
@@ -49,62 +48,52 @@ function nodeKey(type: string, name: string): string {
 }
 
 /**
+ * `sizeOf(node)` summed per node type and constructor name (nodes it answers null for left
+ * out), the biggest first, `top` lines.
+ */
+function rankByConstructor(heap: HeapSnapshot, sizeOf: (node: number) => number | null, top: number): string[] {
+  const fields = heap.snapshot.meta.node_fields;
+  const width = fields.length;
+  const typeAt = fields.indexOf('type');
+  const nameAt = fields.indexOf('name');
+  const types = heap.snapshot.meta.node_types[0];
+  const byKey = new Map<string, { bytes: number; count: number }>();
+  for (let node = 0; node < heap.nodes.length / width; node++) {
+    const size = sizeOf(node);
+    if (size === null) continue;
+    const key = nodeKey(types[heap.nodes[node * width + typeAt]], heap.strings[heap.nodes[node * width + nameAt]]);
+    const entry = byKey.get(key) ?? { bytes: 0, count: 0 };
+    entry.bytes += size;
+    entry.count++;
+    byKey.set(key, entry);
+  }
+  return [...byKey]
+    .sort((a, b) => b[1].bytes - a[1].bytes)
+    .slice(0, top)
+    .map(([key, { bytes, count }]) => `${mb(bytes)} MB ${String(count).padStart(9)}  ${key}`);
+}
+
+/** Self size per node type and constructor name, the biggest first. */
+export function summariseHeap(heap: HeapSnapshot, top: number): string[] {
+  const fields = heap.snapshot.meta.node_fields;
+  const sizeAt = fields.indexOf('self_size');
+  const selfSize = (node: number): number => heap.nodes[node * fields.length + sizeAt];
+  let total = 0;
+  for (let node = 0; node < heap.nodes.length / fields.length; node++) total += selfSize(node);
+  return [`heap ${mb(total).trim()} MB in ${heap.nodes.length / fields.length} objects`, ...rankByConstructor(heap, selfSize, top)];
+}
+
+/**
  * Retained size per node type and constructor name, the biggest first: each object's own size
  * and that of every object reachable only through it, summed over the constructor's objects.
  * "object ElementSupervisor 62 MB in 2,000" is what 2,000 elements hold; nested objects count
  * in their holders' figures as well.
  */
 export function retainedByConstructor(heap: HeapSnapshot, top: number): string[] {
-  const fields = heap.snapshot.meta.node_fields;
-  const width = fields.length;
-  const typeAt = fields.indexOf('type');
-  const nameAt = fields.indexOf('name');
-  const types = heap.snapshot.meta.node_types[0];
   const retained = retainedSizes(heap);
-  const byKey = new Map<string, { bytes: number; count: number }>();
-  for (let node = 1; node < retained.length; node++) {
-    if (Number.isNaN(retained[node])) continue; // unreachable
-    const key = nodeKey(types[heap.nodes[node * width + typeAt]], heap.strings[heap.nodes[node * width + nameAt]]);
-    const entry = byKey.get(key) ?? { bytes: 0, count: 0 };
-    entry.bytes += retained[node];
-    entry.count++;
-    byKey.set(key, entry);
-  }
-  return [
-    `retained (${mb(retained[0]).trim()} MB reachable from the roots)`,
-    ...[...byKey]
-      .sort((a, b) => b[1].bytes - a[1].bytes)
-      .slice(0, top)
-      .map(([key, { bytes, count }]) => `${mb(bytes)} MB ${String(count).padStart(9)}  ${key}`),
-  ];
-}
-
-/** Self size per node type and constructor name, the biggest first. */
-export function summariseHeap(heap: HeapSnapshot, top: number): string[] {
-  const fields = heap.snapshot.meta.node_fields;
-  const width = fields.length;
-  const typeAt = fields.indexOf('type');
-  const nameAt = fields.indexOf('name');
-  const sizeAt = fields.indexOf('self_size');
-  const types = heap.snapshot.meta.node_types[0];
-  const bySize = new Map<string, { bytes: number; count: number }>();
-  let total = 0;
-  for (let i = 0; i < heap.nodes.length; i += width) {
-    const key = nodeKey(types[heap.nodes[i + typeAt]], heap.strings[heap.nodes[i + nameAt]]);
-    const size = heap.nodes[i + sizeAt];
-    total += size;
-    const entry = bySize.get(key) ?? { bytes: 0, count: 0 };
-    entry.bytes += size;
-    entry.count++;
-    bySize.set(key, entry);
-  }
-  return [
-    `heap ${mb(total).trim()} MB in ${heap.nodes.length / width} objects`,
-    ...[...bySize]
-      .sort((a, b) => b[1].bytes - a[1].bytes)
-      .slice(0, top)
-      .map(([key, { bytes, count }]) => `${mb(bytes)} MB ${String(count).padStart(9)}  ${key}`),
-  ];
+  // The root (node 0) holds everything; unreachable nodes hold nothing (NaN).
+  const held = (node: number): number | null => (node === 0 || Number.isNaN(retained[node]) ? null : retained[node]);
+  return [`retained (${mb(retained[0]).trim()} MB reachable from the roots)`, ...rankByConstructor(heap, held, top)];
 }
 
 // Run as a script (not imported by the benchmark): summarise the snapshot given.
