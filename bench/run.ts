@@ -57,6 +57,8 @@ const { values: args } = parseArgs({
 });
 
 const N = Number(args.elements);
+/** Parsed before anything starts: a bad value must not surface only after the whole run. */
+const heapGrowthPercent = parseHeapGrowth(args['heap-growth']);
 const intervalMs = Number(args.interval) * 1000;
 const durationMs = Number(args.duration ?? (args.soak ? 3600 : 60)) * 1000;
 const cloudportShare = Number(args['cloudport-share']);
@@ -204,7 +206,7 @@ async function main(): Promise<void> {
     nodeFlags: profileFlags,
     env: {
       ...(args['http-threads'] === undefined ? {} : { TALLY_HTTP_THREADS: args['http-threads'] }),
-      ...(args['heap-growth'] === undefined ? {} : { TALLY_HEAP_GROWTH: args['heap-growth'] }),
+      TALLY_HEAP_GROWTH: String(heapGrowthPercent),
     },
   });
   const api = new TallyApi(tally.url, tally.token);
@@ -368,7 +370,7 @@ async function main(): Promise<void> {
       overheadRatio: round(baseline > 0 ? cpu / baseline : null, 2),
       intervalSeconds: intervalMs / 1000,
       httpThreads: args['http-threads'] === undefined ? `default (${parseHttpThreads(undefined)})` : Number(args['http-threads']),
-      heapGrowthPercent: parseHeapGrowth(args['heap-growth']),
+      heapGrowthPercent,
       durationSeconds: round(seconds, 0),
       rssKBPerElement: round((tallyEnd.rssBytes / 1024) / N, 0),
       heapUsedMB: metricsEnd.heapUsedMB,
