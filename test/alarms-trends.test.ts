@@ -159,6 +159,10 @@ describe('trend engine', () => {
   });
 
   it('writes open buckets at checkpoints only, but shows them in queries at once', async () => {
+    await trends.stop();
+    // Just past the minute: the series' checkpoint moment is a minute away.
+    trends = open(db, { clock: () => T0 + 1 });
+    runtime.state(E, 'active');
     const rollupRows = () => (db.prepare('SELECT COUNT(*) AS n FROM trend_rollups').get() as { n: number }).n;
     temperature(10, T0);
     temperature(20, T0 + MIN);
@@ -171,6 +175,36 @@ describe('trend engine', () => {
     expect(db.prepare('SELECT t, count FROM trend_rollups WHERE window = 300000').all()).toEqual([{ t: T0, count: 2 }]);
     await trends.flush();
     expect(rollupRows()).toBe(4);
+  });
+
+  it('spreads the open buckets of many series over the checkpoint period, each written within it', async () => {
+    await trends.stop();
+    let clock = T0;
+    /** Buckets written per second of the minute. */
+    const bucketsPerFlush = new Array<number>(61).fill(0);
+    const store = prepareTrendWrites(db);
+    trends = open(db, {
+      clock: () => clock,
+      write: async (batch) => {
+        bucketsPerFlush[(clock - T0) / 1000] += batch.buckets.length;
+        writeAtOnce(store, batch);
+      },
+    });
+    runtime.state(E, 'active');
+    const outputs = (bitrate: number) => Array.from({ length: 640 }, (_, i) => rowView(`o${i}`, `SDI ${i}`, { bitrate: bitrate + i }, { updatedAt: clock }));
+    runtime.rows(E, outputs(5000));
+    // Flushes a second apart for a minute, as the flush timer makes them while points arrive.
+    for (let second = 1; second <= 60; second++) {
+      clock = T0 + second * 1000;
+      await trends.flush(false);
+    }
+    // 640 series, three open buckets each, all written within the minute...
+    expect(bucketsPerFlush.reduce((sum, count) => sum + count, 0)).toBe(1920);
+    // ...in 20 blocks of 32 series spread over it; all at once, as before, would be 1,920 in one flush.
+    expect(bucketsPerFlush.filter((count) => count > 0).length).toBeGreaterThanOrEqual(15);
+    expect(Math.max(...bucketsPerFlush)).toBeLessThanOrEqual(2 * 32 * 3);
+    const stored = db.prepare('SELECT window, COUNT(*) AS n, SUM(count) AS samples FROM trend_rollups GROUP BY window ORDER BY window').all();
+    expect(stored).toEqual([300_000, 3_600_000, 86_400_000].map((window) => ({ window, n: 640, samples: 640 })));
   });
 
   it('keeps the batch when a write fails and writes it with the next flush', async () => {

@@ -5,8 +5,8 @@
  *
  * Rollups are accumulated in memory and written with the points by one write-behind timer
  * (on the store's write thread when given its writer, one batch at a time); the open bucket
- * is written as it grows, so a restart picks it up where it was (partial buckets are
- * recoverable). Each new bucket starts with the value that held when it began,
+ * is written as it grows, at most a checkpoint period after it changed, so a restart picks it
+ * up where it was (partial buckets are recoverable). Each new bucket starts with the value that held when it began,
  * so a steady value still has a min, max and average for every bucket it spans. Values
  * marked stale (element timed out, not yet polled) are not trended, and a value does not
  * carry over a gap (timeout, error, pause, stop).
@@ -22,6 +22,7 @@ import type { ElementLookup } from '../alarms/alarm-engine.js';
 import { FlushTimer } from '../alarms/flush-timer.js';
 import { TrendStore, type Bucket, type Point, type SeriesRow, type TrendBatch } from './trend-store.js';
 import { WritesInTurn } from '../store/writes-in-turn.js';
+import { CheckpointWheel, phaseOf, type Checkpointed } from './checkpoint-wheel.js';
 
 export type TrendWindow = 'raw' | '5m' | '1h' | '1d';
 
@@ -39,6 +40,7 @@ const DEFAULT_RETENTION_DAYS: Record<TrendWindow, number> = { raw: 1, '5m': 31, 
 /** Span shown when a query gives no `from`. */
 const DEFAULT_SPAN: Record<TrendWindow, number> = { raw: HOUR, '5m': DAY, '1h': 7 * DAY, '1d': 366 * DAY };
 const MAX_POINTS = 10_000;
+const DEFAULT_CHECKPOINT_MS = MINUTE;
 const MAX_PENDING_POINTS = 1_000_000;
 /** States that end a series' run of values: the next value does not start from the last one. */
 const GAP_STATES: ReadonlySet<ElementState> = new Set(['timeout', 'error', 'paused', 'stopped']);
@@ -55,11 +57,15 @@ export interface TrendEngineOptions {
   /** How often old data is pruned, ms (default 10 minutes). */
   pruneIntervalMs?: number;
   /**
-   * How often the open buckets are written, ms (default 60 s). Closed buckets and points go
-   * out with every flush; an open bucket changes with every point, so writing it each flush
-   * would triple the writes. A crash loses at most this much of the open buckets' samples.
+   * How long an open bucket may go unwritten after it changed, ms (default 60 s); each is
+   * written at a moment of the period its series keeps (checkpoint-wheel.ts). Closed
+   * buckets and points go out with every flush; an open bucket changes with every point, so
+   * writing it each flush would triple the writes. A crash loses at most this much of the
+   * open buckets' samples.
    */
   checkpointMs?: number;
+  /** Time source for the checkpoints (tests); Date.now by default. */
+  clock?: () => number;
   /**
    * Writes a batch in one transaction, e.g. on the store's write thread
    * (`SqliteStore.writeTrends`); by default synchronously on `db`, on the event loop.
@@ -84,12 +90,8 @@ export type TrendResult =
   | { window: 'raw'; points: { t: number; v: number }[] }
   | { window: Exclude<TrendWindow, 'raw'>; points: { t: number; avg: number; min: number; max: number; count: number }[] };
 
-/** One bucket being accumulated. */
-/** An open rollup bucket being filled. */
-interface Accumulator extends Bucket {
-  /** Changed since last written; then also listed in the engine's `dirty`. */
-  dirty: boolean;
-}
+/** An open rollup bucket being filled; while dirty, it waits in the checkpoint wheel. */
+interface Accumulator extends Bucket, Checkpointed {}
 
 interface Series {
   id: number;
@@ -132,10 +134,9 @@ export class TrendEngine {
   private readonly storedElements: Set<string>;
   private newSeries: SeriesRow[] = [];
   private points: Point[] = [];
-  private dirty: Accumulator[] = [];
+  private readonly checkpoints: CheckpointWheel<Accumulator>;
   private closed: Bucket[] = [];
   private removedElements: string[] = [];
-  private lastCheckpoint = Date.now();
   private pruneTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -145,6 +146,11 @@ export class TrendEngine {
     this.storedElements = this.store.elementsWithSeries();
     this.write = options.write ?? (async (batch) => this.store.write(batch));
     this.flushTimer = new FlushTimer(() => void this.flush(false), options.flushDelayMs ?? 1000);
+    this.checkpoints = new CheckpointWheel(options.checkpointMs ?? DEFAULT_CHECKPOINT_MS, this.now());
+  }
+
+  private now(): number {
+    return this.options.clock?.() ?? Date.now();
   }
 
   start(): void {
@@ -164,9 +170,10 @@ export class TrendEngine {
   }
 
   /**
-   * Writes the queued points and closed buckets in one transaction, and the open buckets too
-   * when a checkpoint is due or `checkpoint` is set (stop, prune and tests). Settles once the
-   * batch is written or, when the write failed, put back for the next flush.
+   * Writes the queued points and closed buckets in one transaction, with the open buckets
+   * whose checkpoint came due, or all of them when `checkpoint` is set (stop, prune and
+   * tests). Settles once the batch is written or, when the write failed, put back for the
+   * next flush.
    */
   flush(checkpoint = true): Promise<void> {
     return this.writes.run(() => this.writeQueued(checkpoint));
@@ -236,24 +243,14 @@ export class TrendEngine {
     }
   }
 
-  /** Takes what is queued (with the open buckets when a checkpoint is due) and writes it as one batch. */
+  /** Takes what is queued (with the open buckets whose checkpoint came due) and writes it as one batch. */
   private async writeQueued(checkpoint: boolean): Promise<void> {
     this.flushTimer.cancel();
     const buckets = this.closed;
-    const now = Date.now();
-    if (checkpoint || now - this.lastCheckpoint >= (this.options.checkpointMs ?? 60_000)) {
-      for (const accumulator of this.dirty) {
-        // Already written when its bucket closed.
-        if (!accumulator.dirty) continue;
-        accumulator.dirty = false;
-        buckets.push(bucketOf(accumulator));
-      }
-      this.dirty = [];
-      this.lastCheckpoint = now;
-    }
+    this.checkpoints.takeDue(this.now(), checkpoint, (accumulator) => buckets.push(bucketOf(accumulator)));
     const rows = this.newSeries.length + this.points.length + buckets.length + this.removedElements.length;
     if (rows === 0) {
-      if (this.dirty.length > 0) this.flushTimer.request();
+      if (this.checkpoints.waiting) this.flushTimer.request();
       return;
     }
     const batch = { series: this.newSeries, points: this.points, buckets, removedElements: this.removedElements };
@@ -261,7 +258,7 @@ export class TrendEngine {
     this.points = [];
     this.closed = [];
     this.removedElements = [];
-    if (this.dirty.length > 0) this.flushTimer.request();
+    if (this.checkpoints.waiting) this.flushTimer.request();
     const started = performance.now();
     try {
       await this.write(batch);
@@ -405,10 +402,7 @@ export class TrendEngine {
       accumulator.count++;
       if (v < accumulator.min) accumulator.min = v;
       if (v > accumulator.max) accumulator.max = v;
-      if (!accumulator.dirty) {
-        accumulator.dirty = true;
-        this.dirty.push(accumulator);
-      }
+      if (!accumulator.dirty) this.checkpoints.schedule(accumulator, phaseOf(series.id), this.now());
     }
     series.last = v;
     this.flushTimer.request();
@@ -428,7 +422,7 @@ export class TrendEngine {
     series.accumulators = ROLLUPS.map(({ ms }) => {
       const bucket = t - (t % ms);
       const stored = (series.stored && this.store.bucket(series.id, ms, bucket)) || { sum: 0, min: Infinity, max: -Infinity, count: 0 };
-      return { seriesId: series.id, dirty: false, window: ms, t: bucket, ...stored };
+      return { seriesId: series.id, dirty: false, due: 0, window: ms, t: bucket, ...stored };
     });
   }
 }
