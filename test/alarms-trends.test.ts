@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrendEngine, type TrendEngineOptions, type TrendResult } from '../src/trends/trend-engine.js';
 import { prepareTrendWrites, writeAtOnce, type TrendBatch } from '../src/trends/trend-store.js';
+import { SERIES_PER_BLOCK } from '../src/trends/checkpoint-wheel.js';
 import { openSqlite, type SqliteDatabase } from '../src/store/sqlite-database.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { FakeRuntime, connectors, elementView, rowView } from './alarms-fixtures.js';
@@ -191,20 +192,21 @@ describe('trend engine', () => {
       },
     });
     runtime.state(E, 'active');
-    const outputs = (bitrate: number) => Array.from({ length: 640 }, (_, i) => rowView(`o${i}`, `SDI ${i}`, { bitrate: bitrate + i }, { updatedAt: clock }));
+    const outputs = (bitrate: number) => Array.from({ length: 20 * SERIES_PER_BLOCK }, (_, i) => rowView(`o${i}`, `SDI ${i}`, { bitrate: bitrate + i }, { updatedAt: clock }));
     runtime.rows(E, outputs(5000));
     // Flushes a second apart for a minute, as the flush timer makes them while points arrive.
     for (let second = 1; second <= 60; second++) {
       clock = T0 + second * 1000;
       await trends.flush(false);
     }
-    // 640 series, three open buckets each, all written within the minute...
-    expect(bucketsPerFlush.reduce((sum, count) => sum + count, 0)).toBe(1920);
-    // ...in 20 blocks of 32 series spread over it; all at once, as before, would be 1,920 in one flush.
+    // 20 blocks of series, three open buckets each, all written within the minute...
+    const series = 20 * SERIES_PER_BLOCK;
+    expect(bucketsPerFlush.reduce((sum, count) => sum + count, 0)).toBe(3 * series);
+    // ...a block or two a flush, spread over it; all at once, as before, would be every one in one flush.
     expect(bucketsPerFlush.filter((count) => count > 0).length).toBeGreaterThanOrEqual(15);
-    expect(Math.max(...bucketsPerFlush)).toBeLessThanOrEqual(2 * 32 * 3);
+    expect(Math.max(...bucketsPerFlush)).toBeLessThanOrEqual(2 * 3 * SERIES_PER_BLOCK);
     const stored = db.prepare('SELECT window, COUNT(*) AS n, SUM(count) AS samples FROM trend_rollups GROUP BY window ORDER BY window').all();
-    expect(stored).toEqual([300_000, 3_600_000, 86_400_000].map((window) => ({ window, n: 640, samples: 640 })));
+    expect(stored).toEqual([300_000, 3_600_000, 86_400_000].map((window) => ({ window, n: series, samples: series })));
   });
 
   it('keeps the batch when a write fails and writes it with the next flush', async () => {

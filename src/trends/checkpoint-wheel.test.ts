@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CheckpointWheel, phaseOf, type Checkpointed } from './checkpoint-wheel.js';
+import { CheckpointWheel, phaseOf, SERIES_PER_BLOCK, type Checkpointed } from './checkpoint-wheel.js';
 
 const PERIOD = 60_000;
 const T0 = 1_800_000_000_000;
@@ -24,19 +24,20 @@ function secondBySecond(wheel: CheckpointWheel<Item>, from: number, to: number):
 describe('checkpoint wheel', () => {
   it('writes each series at its own moment of the period, blocks of series spread over all of it', () => {
     const wheel = new CheckpointWheel<Item>(PERIOD, T0);
-    const items = Array.from({ length: 1792 }, (_, id) => item(id));
+    const blocks = 56;
+    const items = Array.from({ length: blocks * SERIES_PER_BLOCK }, (_, id) => item(id));
     for (const one of items) wheel.schedule(one, phaseOf(one.id), T0);
 
     const taken = secondBySecond(wheel, T0 + 1000, T0 + PERIOD);
     const counts = taken.map((ids) => ids.length);
-    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(1792);
-    expect(new Set(taken.flat()).size).toBe(1792);
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(items.length);
+    expect(new Set(taken.flat()).size).toBe(items.length);
     taken.forEach((ids, index) => {
       for (const id of ids) expect(index + 1).toBe(Math.max(1, Math.floor(phaseOf(id) * 60)));
     });
-    // Blocks of 32 consecutive series go together, about one a second.
-    expect(Math.max(...counts)).toBeLessThanOrEqual(2 * 32);
-    for (const ids of taken) expect(new Set(ids.map((id) => Math.floor(id / 32))).size).toBe(ids.length / 32);
+    // Blocks of consecutive series go together, about one a second.
+    expect(Math.max(...counts)).toBeLessThanOrEqual(2 * SERIES_PER_BLOCK);
+    for (const ids of taken) expect(new Set(ids.map((id) => Math.floor(id / SERIES_PER_BLOCK))).size).toBe(ids.length / SERIES_PER_BLOCK);
     expect(items.every((one) => !one.dirty)).toBe(true);
     expect(wheel.waiting).toBe(false);
   });
