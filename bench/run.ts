@@ -118,6 +118,8 @@ interface ScrapedMetrics {
   rows: number | null;
   lateness: Map<number, number>;
   loopLagP99Ms: number | null;
+  /** The longest the event loop was blocked over the same window. */
+  loopLagMaxMs: number | null;
   /** The main thread's V8 heap in use and reserved, and memory outside it (Buffers, SQLite's through the addon), MB. */
   heapUsedMB: number | null;
   heapTotalMB: number | null;
@@ -136,6 +138,7 @@ async function scrapeMetrics(api: TallyApi): Promise<ScrapedMetrics> {
   }
   // prom-client's event loop lag over its last sampling window: what blocked the loop just before the scrape.
   const lag = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
+  const lagMax = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
   const megabytes = (name: string): number | null => {
     const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
     return match ? Math.round(Number(match[1]) / 2 ** 20) : null;
@@ -144,6 +147,7 @@ async function scrapeMetrics(api: TallyApi): Promise<ScrapedMetrics> {
     rows,
     lateness,
     loopLagP99Ms: lag ? Number(lag[1]) * 1000 : null,
+    loopLagMaxMs: lagMax ? Number(lagMax[1]) * 1000 : null,
     heapUsedMB: megabytes('nodejs_heap_size_used_bytes'),
     heapTotalMB: megabytes('nodejs_heap_size_total_bytes'),
     externalMB: megabytes('nodejs_external_memory_bytes'),
@@ -394,6 +398,7 @@ async function main(): Promise<void> {
       /** Tally's own view (`tally_poll_lateness_seconds`, due time → handler start): a bucket bound; null when none observed or past the last bucket (30 s). */
       pollLatenessP99Ms: round(bucketPercentile(metricsStart.lateness, metricsEnd.lateness, 99)),
       eventLoopLagP99Ms: round(metricsEnd.loopLagP99Ms),
+      eventLoopLagMaxMs: round(metricsEnd.loopLagMaxMs),
       storeRowsPerSecond:
         metricsStart.rows === null || metricsEnd.rows === null ? null : round((metricsEnd.rows - metricsStart.rows) / seconds, 0),
       storeWriteKBPerSecond: storeBytes === null ? null : round(storeBytes / 1024, 0),
@@ -411,7 +416,7 @@ async function main(): Promise<void> {
         `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element; main heap ${result.heapUsedMB} of ${result.heapTotalMB} MB, external ${result.externalMB} MB)`,
         `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU`,
         `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}`,
-        `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms; event loop lag p99 ${result.eventLoopLagP99Ms ?? 'n/a'} ms at the end`,
+        `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms; event loop lag p99 ${result.eventLoopLagP99Ms ?? 'n/a'} ms, max ${result.eventLoopLagMaxMs ?? 'n/a'} ms over the window`,
         `actions: ${result.actions} ok, ${result.actionsRefused} refused; latency p50 ${result.actionLatencyP50Ms} ms p99 ${result.actionLatencyP99Ms} ms`,
         `live: ${result.liveChanges} changes; after the poll p50 ${result.liveLatencyP50Ms} ms p99 ${result.liveLatencyP99Ms} ms; from the change p99 ${result.changeToLiveP99Ms} ms`,
         `store: ${result.storeRowsPerSecond ?? 'n/a'} rows/s, ${result.storeWriteKBPerSecond ?? 'n/a'} KB/s written`,
