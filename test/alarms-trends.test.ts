@@ -117,6 +117,16 @@ describe('trend engine', () => {
     expect(rollupPoints(await trends.query(E, 'temperature', { ...range, window: '1d' })).map((p) => p.max)).toEqual([2, 3, 4]);
   });
 
+  it('leaves the open buckets to their checkpoints when it prunes, every ten minutes', async () => {
+    await trends.stop();
+    trends = open(db, { clock: () => T0 + 1 });
+    runtime.state(E, 'active');
+    temperature(10, T0);
+    await trends.prune(T0 + 1);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM trend_points').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM trend_rollups').get()).toEqual({ n: 0 });
+  });
+
   it('honours configured retention', async () => {
     await trends.stop();
     trends = new TrendEngine({ db, bus: runtime.bus, connectors, retentionDays: { raw: 3 } });

@@ -182,10 +182,11 @@ export class TrendEngine {
   /**
    * Deletes what is older than each window's retention, through the same writer as the
    * batches (the store's write thread): after a day of points it is a long delete, which
-   * must not stall the event loop.
+   * must not stall the event loop. What is queued goes first, so nothing older than the
+   * cutoff is written after it; open buckets keep their own moments (they are the newest).
    */
   async prune(now = Date.now()): Promise<void> {
-    await this.flush();
+    await this.flush(false);
     const days = { ...DEFAULT_RETENTION_DAYS, ...this.options.retentionDays };
     const prune = {
       pointsBefore: now - days.raw * DAY,
