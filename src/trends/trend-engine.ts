@@ -6,10 +6,10 @@
  * Rollups are accumulated in memory and written with the points by one write-behind timer
  * (on the store's write thread when given its writer, one batch at a time); the open bucket
  * is written as it grows, at most a checkpoint period after it changed, so a restart picks it
- * up where it was (partial buckets are recoverable). Each new bucket starts with the value that held when it began,
- * so a steady value still has a min, max and average for every bucket it spans. Values
- * marked stale (element timed out, not yet polled) are not trended, and a value does not
- * carry over a gap (timeout, error, pause, stop).
+ * up where it was (partial buckets are recoverable). Each new bucket starts with the value
+ * that held when it began, so a steady value still has a min, max and average for every
+ * bucket it spans. Values marked stale (element timed out, not yet polled) are not
+ * trended, and a value does not carry over a gap (timeout, error, pause, stop).
  */
 import type { ConnectorDefinition, Value } from '../sdk/index.js';
 import type { ElementState } from '../store/types.js';
@@ -171,9 +171,9 @@ export class TrendEngine {
 
   /**
    * Writes the queued points and closed buckets in one transaction, with the open buckets
-   * whose checkpoint came due, or all of them when `checkpoint` is set (stop, prune and
-   * tests). Settles once the batch is written or, when the write failed, put back for the
-   * next flush.
+   * whose checkpoint came due, or all of them when `checkpoint` is set (stop and tests).
+   * Settles once the batch is written or, when the write failed, put back for the next
+   * flush.
    */
   flush(checkpoint = true): Promise<void> {
     return this.writes.run(() => this.writeQueued(checkpoint));
