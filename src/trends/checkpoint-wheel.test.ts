@@ -8,7 +8,7 @@ interface Item extends Checkpointed {
   id: number;
 }
 
-const item = (id: number): Item => ({ id, dirty: false, due: 0 });
+const item = (id: number): Item => ({ id, dirty: false, dueSlot: 0 });
 
 /** Takes what is due at each second from `from` to `to` (inclusive): the ids taken per second. */
 function secondBySecond(wheel: CheckpointWheel<Item>, from: number, to: number): number[][] {
@@ -33,7 +33,7 @@ describe('checkpoint wheel', () => {
     expect(counts.reduce((sum, count) => sum + count, 0)).toBe(items.length);
     expect(new Set(taken.flat()).size).toBe(items.length);
     taken.forEach((ids, index) => {
-      for (const id of ids) expect(index + 1).toBe(Math.max(1, Math.floor(phaseOf(id) * 60)));
+      for (const id of ids) expect(index + 1).toBe(Math.floor(phaseOf(id) * 60) || 60);
     });
     // Blocks of consecutive series go together, about one a second.
     expect(Math.max(...counts)).toBeLessThanOrEqual(2 * SERIES_PER_BLOCK);
@@ -68,11 +68,31 @@ describe('checkpoint wheel', () => {
     closed.dirty = false;
     redirtied.dirty = false;
     wheel.schedule(redirtied, 0.5, T0 + 20_000);
-    expect(redirtied.due).toBe(T0 + 30_000);
+    expect(redirtied.dueSlot * 1000).toBe(T0 + 30_000);
 
     const taken = secondBySecond(wheel, T0 + 1000, T0 + 3 * PERIOD);
     const when = taken.flatMap((ids, second) => ids.map((id) => ({ id, at: second + 1 })));
     expect(when).toEqual([{ id: 2, at: 30 }]);
+    expect(wheel.waiting).toBe(false);
+  });
+
+  it('writes buckets reopened every second once a period, and holds nothing once they stop changing', () => {
+    const wheel = new CheckpointWheel<Item>(PERIOD, T0);
+    const items = Array.from({ length: 50 }, (_, id) => item(id * 97));
+    let written = 0;
+    for (let t = T0 + 1000; t <= T0 + 5 * PERIOD; t += 1000) {
+      wheel.takeDue(t, false, () => written++);
+      // Each bucket closes (written by its owner) and the next one opens: a stale entry each time.
+      for (const one of items) {
+        one.dirty = false;
+        wheel.schedule(one, phaseOf(one.id), t);
+      }
+    }
+    // Once a period each, at its moment, however often it reopened in between...
+    expect(written).toBe(5 * 50);
+    // ...and once more after the last change; then nothing is left, stale entries included.
+    for (let t = T0 + 5 * PERIOD + 1000; t <= T0 + 7 * PERIOD; t += 1000) wheel.takeDue(t, false, () => written++);
+    expect(written).toBe(6 * 50);
     expect(wheel.waiting).toBe(false);
   });
 

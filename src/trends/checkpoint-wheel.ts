@@ -16,13 +16,13 @@
 export interface Checkpointed {
   /** Changed since last written. Cleared by whoever writes it (a closing bucket is written at once). */
   dirty: boolean;
-  /** Epoch ms at which it is to be written. */
-  due: number;
+  /** The slot of the wheel it is to be written in (epoch ms / slot length, whole). */
+  dueSlot: number;
 }
 
 /** Slots per checkpoint period: a flush a second writes about a sixtieth of the open buckets. */
 const SLOTS_PER_PERIOD = 60;
-/** More slots than a period spans, so a due time never lands in the slot being emptied. */
+/** More slots than a period spans, so an item is never due in the slot being emptied. */
 const WHEEL_SLOTS = 64;
 const GOLDEN_RATIO_FRACTION = 0.6180339887498949;
 /**
@@ -46,10 +46,7 @@ export class CheckpointWheel<T extends Checkpointed> {
   /** Entries held, stale ones (written meanwhile) included until their slot is emptied. */
   private held = 0;
 
-  constructor(
-    private readonly periodMs: number,
-    now: number,
-  ) {
+  constructor(periodMs: number, now: number) {
     this.slotMs = Math.max(1, periodMs / SLOTS_PER_PERIOD);
     this.emptied = Math.floor(now / this.slotMs);
   }
@@ -66,10 +63,13 @@ export class CheckpointWheel<T extends Checkpointed> {
    */
   schedule(item: T, phase: number, now: number): void {
     item.dirty = true;
-    const wait = (((phase * this.periodMs - now) % this.periodMs) + this.periodMs) % this.periodMs;
-    // Not in a slot already emptied: it would wait a whole turn of the wheel.
-    item.due = Math.max(now + wait, (this.emptied + 1) * this.slotMs);
-    this.slots[Math.floor(item.due / this.slotMs) % WHEEL_SLOTS].push(item);
+    // Counted in slots, and always ahead of the current one: a slot is emptied once, and an
+    // item dirtied in its moment's own slot (just written, say) waits for the next period.
+    const current = Math.floor(now / this.slotMs);
+    const momentSlot = Math.floor(phase * SLOTS_PER_PERIOD);
+    const ahead = (((momentSlot - current) % SLOTS_PER_PERIOD) + SLOTS_PER_PERIOD) % SLOTS_PER_PERIOD || SLOTS_PER_PERIOD;
+    item.dueSlot = current + ahead;
+    this.slots[item.dueSlot % WHEEL_SLOTS].push(item);
     this.held++;
   }
 
@@ -88,9 +88,8 @@ export class CheckpointWheel<T extends Checkpointed> {
     let kept = 0;
     for (const item of entries) {
       // Written meanwhile (its bucket closed), or dirtied again since and listed in another slot.
-      const dueSlot = Math.floor(item.due / this.slotMs);
-      if (!item.dirty || dueSlot % WHEEL_SLOTS !== index) continue;
-      if (dueSlot > dueBy) {
+      if (!item.dirty || item.dueSlot % WHEEL_SLOTS !== index) continue;
+      if (item.dueSlot > dueBy) {
         entries[kept++] = item;
         continue;
       }

@@ -423,7 +423,7 @@ export class TrendEngine {
     series.accumulators = ROLLUPS.map(({ ms }) => {
       const bucket = t - (t % ms);
       const stored = (series.stored && this.store.bucket(series.id, ms, bucket)) || { sum: 0, min: Infinity, max: -Infinity, count: 0 };
-      return { seriesId: series.id, dirty: false, due: 0, window: ms, t: bucket, ...stored };
+      return { seriesId: series.id, dirty: false, dueSlot: 0, window: ms, t: bucket, ...stored };
     });
   }
 }
