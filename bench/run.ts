@@ -118,7 +118,7 @@ interface ScrapedMetrics {
   rows: number | null;
   lateness: Map<number, number>;
   loopLagP99Ms: number | null;
-  /** The longest the event loop was blocked over the same window. */
+  /** The longest the event loop was blocked since the previous scrape. */
   loopLagMaxMs: number | null;
   /** The main thread's V8 heap in use and reserved, and memory outside it (Buffers, SQLite's through the addon), MB. */
   heapUsedMB: number | null;
@@ -136,18 +136,20 @@ async function scrapeMetrics(api: TallyApi): Promise<ScrapedMetrics> {
     const bound = le === '+Inf' ? Infinity : Number(le);
     lateness.set(bound, (lateness.get(bound) ?? 0) + Number(count));
   }
-  // prom-client's event loop lag over its last sampling window: what blocked the loop just before the scrape.
-  const lag = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
-  const lagMax = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
-  const megabytes = (name: string): number | null => {
+  const gauge = (name: string, scale: number): number | null => {
     const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-    return match ? Math.round(Number(match[1]) / 2 ** 20) : null;
+    return match ? Number(match[1]) * scale : null;
+  };
+  const megabytes = (name: string): number | null => {
+    const bytes = gauge(name, 1);
+    return bytes === null ? null : Math.round(bytes / 2 ** 20);
   };
   return {
     rows,
     lateness,
-    loopLagP99Ms: lag ? Number(lag[1]) * 1000 : null,
-    loopLagMaxMs: lagMax ? Number(lagMax[1]) * 1000 : null,
+    // prom-client resets its event loop lag histogram at each scrape: these cover the time since the last one.
+    loopLagP99Ms: gauge('nodejs_eventloop_lag_p99_seconds', 1000),
+    loopLagMaxMs: gauge('nodejs_eventloop_lag_max_seconds', 1000),
     heapUsedMB: megabytes('nodejs_heap_size_used_bytes'),
     heapTotalMB: megabytes('nodejs_heap_size_total_bytes'),
     externalMB: megabytes('nodejs_external_memory_bytes'),
