@@ -39,6 +39,10 @@ function event(time: number, elementId: string | null, kind: InfoEvent['kind'], 
   return { time, elementId, kind, user: 'alice', message };
 }
 
+/** Counts to two million, then inserts none of it: a few hundred ms of work for whichever connection runs it. */
+const SLOW_INSERT_OF_NOTHING = `INSERT INTO notes (text) SELECT x FROM
+  (WITH RECURSIVE c (x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) SELECT x FROM c) WHERE x < 0`;
+
 describe.each([
   ['writing on the event loop', false],
   ['writing on its write thread', true],
@@ -262,8 +266,12 @@ describe.each([
     });
     const finished: string[] = [];
     const prune = { pointsBefore: cutoff, bucketsBefore: [] };
+    // A long statement first keeps the thread busy while the prune and the note are sent, so
+    // both wait in its queue together, whatever the scheduling (it inserts nothing).
+    const busy = store.statementWriter.run([{ sql: SLOW_INSERT_OF_NOTHING, params: [] }]);
     const pruned = store.writeTrends({ series: [], points: [], buckets: [], removedElements: [], prune }).then(() => finished.push('prune'));
     const noted = store.statementWriter.run([{ sql: 'INSERT INTO notes VALUES (?)', params: ['sent during the prune'] }]).then(() => finished.push('note'));
+    await busy;
     await Promise.all([pruned, noted]);
     const kept = times.filter((t) => t >= cutoff);
     expect(store.db.prepare('SELECT DISTINCT t FROM trend_points ORDER BY t').pluck().all()).toEqual(kept);
