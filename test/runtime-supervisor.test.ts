@@ -8,6 +8,7 @@ import {
   ActionRefusedError,
   ConfigError,
   DeviceHttpError,
+  DeviceProtocolError,
   defineConnector,
   type ElementContext,
 } from '../src/sdk/index.js';
@@ -140,6 +141,41 @@ const testConnector = defineConnector({
   },
 });
 
+/** A device whose one poll reports a JSON answer through reportIfChanged. */
+const answers = new Map<string, { answer: string; up: boolean; reports: number }>();
+
+const answeringConnector = defineConnector({
+  id: 'answering-device',
+  name: 'Answering device',
+  vendor: 'Tally',
+  version: '1.0.0.0',
+  connection: { scheme: 'http', port: 8080 },
+  params: [{ id: 'note', name: 'Note', type: 'string', writable: true }],
+  tables: [],
+  actions: [],
+  pages: [{ id: 'general', name: 'General', items: [{ param: 'note' }] }],
+  polls: [
+    {
+      id: 'note',
+      interval: 8_000,
+      run: async (ctx) => {
+        const device = answers.get(ctx.element.name)!;
+        if (!device.up) throw new DeviceHttpError(503, '503 Service Unavailable', '');
+        ctx.reportIfChanged('note', device.answer, () => {
+          device.reports++;
+          let parsed: { note: string };
+          try {
+            parsed = JSON.parse(device.answer) as { note: string };
+          } catch {
+            throw new DeviceProtocolError('the device sent invalid JSON');
+          }
+          ctx.setParams({ note: parsed.note });
+        });
+      },
+    },
+  ],
+});
+
 let store: SqliteStore;
 let manager: ElementManager;
 let messages: LiveMessage[];
@@ -152,7 +188,7 @@ async function makeManager(concurrency?: number, pollSpread = 0): Promise<void> 
   messages = [];
   bus.subscribe((message) => messages.push(message));
   manager = new ElementManager({
-    registry: new ConnectorRegistry([testConnector]),
+    registry: new ConnectorRegistry([testConnector, answeringConnector]),
     store,
     bus,
     secrets: SecretBox.fromKeyMaterial('a test key of enough length'),
@@ -456,6 +492,70 @@ describe('actions and sets', () => {
     await manager.setOperatorState(id, 'active', operator);
     await vi.advanceTimersByTimeAsync(0);
     expect(whats('enc').slice(before + 2)).toEqual(['init', 'fast', 'slow']);
+  });
+});
+
+describe('answers already reported', () => {
+  async function answeringElement(): Promise<{ id: string; device: { answer: string; up: boolean; reports: number } }> {
+    const device = { answer: '{"note":"from the device"}', up: true, reports: 0 };
+    answers.set('notes', device);
+    const view = await manager.create(
+      { name: 'notes', connector: 'answering-device', connection: { host: '127.0.0.1', requestTimeout: 1_000, retries: 0 }, params: {} },
+      operator,
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    return { id: view.id, device };
+  }
+  const note = (id: string): unknown => manager.params(id).find((param) => param.id === 'note')?.value;
+
+  it('skips the same answer, and reports a changed one', async () => {
+    const { id, device } = await answeringElement();
+    expect(note(id)).toBe('from the device');
+    await vi.advanceTimersByTimeAsync(16_000);
+    expect(device.reports).toBe(1);
+    device.answer = '{"note":"changed on the device"}';
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect(device.reports).toBe(2);
+    expect(note(id)).toBe('changed on the device');
+  });
+
+  it("reports the device's unchanged answer again over an operator's set", async () => {
+    const { id, device } = await answeringElement();
+    await manager.setParam(id, 'note', 'typed by hand', operator);
+    expect(note(id)).toBe('typed by hand');
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect(device.reports).toBe(2);
+    expect(note(id)).toBe('from the device');
+  });
+
+  it('reports an unchanged answer again after a failed poll, a pause and a restart', async () => {
+    const { id, device } = await answeringElement();
+    device.up = false;
+    await vi.advanceTimersByTimeAsync(8_000);
+    device.up = true;
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect(device.reports).toBe(2);
+    await manager.setOperatorState(id, 'paused', operator);
+    await manager.setOperatorState(id, 'active', operator);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(device.reports).toBe(3);
+    await manager.restart(id, operator);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(device.reports).toBe(4);
+    expect(manager.get(id)).toMatchObject({ state: 'active' });
+  });
+
+  it('tries an answer whose report threw at every retry, then reports the good one it had before', async () => {
+    const { id, device } = await answeringElement();
+    device.answer = '{"note":';
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect(manager.get(id)).toMatchObject({ state: 'active', stateReason: 'retrying: the device sent invalid JSON' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(device.reports).toBe(3);
+    device.answer = '{"note":"from the device"}';
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(device.reports).toBe(4);
+    expect(manager.get(id)).toMatchObject({ state: 'active', stateReason: '' });
   });
 });
 

@@ -1,6 +1,6 @@
 /** Poll groups: outputs and inputs often, link statistics for live inputs, identity and configuration rarely. */
 import { DeviceHttpError, type ElementContext, type PollGroupDef, type Row } from '../../src/sdk/index.js';
-import { clientFor, PATHS } from './device-api.js';
+import { clientFor, deviceJson, PATHS } from './device-api.js';
 import { TABLE } from './definition-tables.js';
 import {
   countInputs, countOutputs, healthParams, isLive, type LinkCells, parseConfig, parseIdentity, parseInputs, parseLinkStats,
@@ -41,12 +41,15 @@ export const POLLS: PollGroupDef[] = [
     name: 'Outputs',
     interval: 3_000,
     run: async (ctx) => {
-      const tables = parseOutputs(await clientFor(ctx).read(PATHS.outputs));
-      ctx.fillTable(TABLE.sdiOutputs, tables.sdiOutputs);
-      ctx.fillTable(TABLE.ndiOutputs, tables.ndiOutputs);
-      ctx.fillTable(TABLE.ipOutputs, tables.ipOutputs);
-      ctx.scratch.set(MEMORY.outputCounts, countOutputs([...tables.sdiOutputs, ...tables.ndiOutputs, ...tables.ipOutputs]));
-      reportHealth(ctx);
+      const answer = await clientFor(ctx).fetch(PATHS.outputs);
+      ctx.reportIfChanged(POLL.outputs, answer.text, () => {
+        const tables = parseOutputs(deviceJson(answer));
+        ctx.fillTable(TABLE.sdiOutputs, tables.sdiOutputs);
+        ctx.fillTable(TABLE.ndiOutputs, tables.ndiOutputs);
+        ctx.fillTable(TABLE.ipOutputs, tables.ipOutputs);
+        ctx.scratch.set(MEMORY.outputCounts, countOutputs([...tables.sdiOutputs, ...tables.ndiOutputs, ...tables.ipOutputs]));
+        reportHealth(ctx);
+      });
     },
   },
   {
@@ -54,15 +57,19 @@ export const POLLS: PollGroupDef[] = [
     name: 'Field Units',
     interval: 3_000,
     run: async (ctx) => {
-      const rows = parseInputs(await clientFor(ctx).read(PATHS.inputs), (key) => linkCellsOf(ctx.row(TABLE.inputs, key)));
-      ctx.fillTable(TABLE.inputs, rows);
-      const live = rows.filter((row) => isLive(row.cells.channelStatus)).map((row) => row.key);
-      const known = new Set(liveInputs(ctx));
-      ctx.scratch.set(MEMORY.liveInputs, live);
-      // A field unit that just went live gets its link statistics now, not an interval later.
-      if (live.some((key) => !known.has(key))) ctx.pollNow(POLL.linkStats);
-      ctx.scratch.set(MEMORY.inputCounts, countInputs(rows));
-      reportHealth(ctx);
+      const answer = await clientFor(ctx).fetch(PATHS.inputs);
+      // The link statistics in the rows come from the rows themselves: the same answer fills the same table.
+      ctx.reportIfChanged(POLL.inputs, answer.text, () => {
+        const rows = parseInputs(deviceJson(answer), (key) => linkCellsOf(ctx.row(TABLE.inputs, key)));
+        ctx.fillTable(TABLE.inputs, rows);
+        const live = rows.filter((row) => isLive(row.cells.channelStatus)).map((row) => row.key);
+        const known = new Set(liveInputs(ctx));
+        ctx.scratch.set(MEMORY.liveInputs, live);
+        // A field unit that just went live gets its link statistics now, not an interval later.
+        if (live.some((key) => !known.has(key))) ctx.pollNow(POLL.linkStats);
+        ctx.scratch.set(MEMORY.inputCounts, countInputs(rows));
+        reportHealth(ctx);
+      });
     },
   },
   {

@@ -167,8 +167,12 @@ export class HaivisionClient {
 
   /** GET for polling: failures are poll failures (401 = configuration error). */
   async read<T>(path: string, query: Record<string, string> = {}): Promise<T> {
-    const response = await this.send(() => this.ctx.http.get(path, { query: this.query(query) }));
-    return deviceJson(response) as T;
+    return deviceJson(await this.fetch(path, query)) as T;
+  }
+
+  /** GET for polling, the answer unparsed: for polls that skip an answer they reported already. */
+  fetch(path: string, query: Record<string, string> = {}): Promise<HttpResponse> {
+    return this.send(() => this.ctx.http.get(path, { query: this.query(query) }));
   }
 
   /** A control request: 400/404 and error bodies become refusals the operator reads. */

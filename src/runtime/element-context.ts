@@ -5,6 +5,7 @@
  */
 import type pino from 'pino';
 import type { Clock, ElementContext, HttpSession, Logger, Row, Value } from '../sdk/index.js';
+import { ReportedAnswers } from './reported-answers.js';
 import type { SecretMasker } from './secret-masker.js';
 import type { ValueCache } from './value-cache.js';
 
@@ -19,6 +20,8 @@ export interface ContextHost {
 export class SupervisedContext implements ElementContext {
   readonly scratch = new Map<string, unknown>();
   readonly log: Logger;
+  /** Forgotten by the supervisor whenever anything but a poll may have changed the values. */
+  readonly reportedAnswers = new ReportedAnswers();
 
   constructor(
     private readonly host: ContextHost,
@@ -63,6 +66,10 @@ export class SupervisedContext implements ElementContext {
 
   pollNow(groupId: string): void {
     this.host.pollNow(groupId);
+  }
+
+  reportIfChanged(key: string, answer: string, report: () => void): void {
+    this.reportedAnswers.reportIfChanged(key, answer, report);
   }
 }
 

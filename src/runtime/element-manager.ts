@@ -182,7 +182,7 @@ export class ElementManager implements ElementService {
     };
     await this.store.saveElement(record);
     const supervisor = this.addSupervisor(record, secrets);
-    supervisor.values.setParams(params.values, now);
+    supervisor.setOperatorValues(params.values, now);
     supervisor.recordEvent('config', actor.user, `Created by ${actor.user}`, { connector: definition.id, name });
     supervisor.start();
     return supervisor.view();
@@ -227,7 +227,7 @@ export class ElementManager implements ElementService {
     const retryError = supervisor.state === 'error' && (given.params !== undefined || given.connection !== undefined);
     const reinitialise = connectionChanged || configChanged.length > 0 || secretIds.length > 0 || retryError;
     supervisor.reconfigure(next, nextSecrets, reinitialise, actor.user);
-    supervisor.values.setParams(params.values, next.updatedAt);
+    supervisor.setOperatorValues(params.values, next.updatedAt);
     supervisor.recordEvent('config', actor.user, `Reconfigured by ${actor.user}`, { changed });
     return supervisor.view();
   }
@@ -310,7 +310,7 @@ export class ElementManager implements ElementService {
       await this.store.saveElement(next);
       supervisor.reconfigure(next, secrets, true, actor.user);
     } else {
-      supervisor.values.setParams({ [def.id]: coerced }, now);
+      supervisor.setOperatorValues({ [def.id]: coerced }, now);
     }
     const display = def.secret ? MASK : displayValue(def, coerced);
     supervisor.recordEvent('set', actor.user, `Set by ${actor.user} to ${display}`, {

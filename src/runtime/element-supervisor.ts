@@ -202,6 +202,12 @@ export class ElementSupervisor implements SlotUser, ContextHost {
     });
   }
 
+  /** Values an operator set (or gave at creation): the device's next answers are reported over them, even unchanged ones. */
+  setOperatorValues(values: Record<string, Value>, now: number): void {
+    this.context.reportedAnswers.forget();
+    this.values.setParams(values, now);
+  }
+
   pollNow(groupId: string): void {
     const work = this.pollsById.get(groupId);
     if (!work) {
@@ -296,6 +302,8 @@ export class ElementSupervisor implements SlotUser, ContextHost {
 
   private execute(work: Work): Promise<unknown> | undefined {
     if (work instanceof PollWork) return work.group.run(this.context);
+    // Init and operator work may change values that the polls' answers would not change back.
+    this.context.reportedAnswers.forget();
     if (work instanceof CallWork) return work.run(this.context);
     return this.definition.init?.(this.context);
   }
@@ -364,6 +372,8 @@ export class ElementSupervisor implements SlotUser, ContextHost {
   }
 
   private failed(work: PollWork | InitWork, error: unknown): void {
+    // A poll that failed half-way may have reported part of an answer.
+    this.context.reportedAnswers.forget();
     const kind = classifyFailure(error);
     if (kind === 'config') this.enterError(errorMessage(error));
     else if (kind === 'connector') this.connectorFailed(error);
@@ -444,6 +454,7 @@ export class ElementSupervisor implements SlotUser, ContextHost {
 
   /** Drops all waiting and running work; callers waiting on operator work are told why. */
   private halt(reason: string): void {
+    this.context.reportedAnswers.forget();
     this.cancelPollTimers();
     this.deps.scheduler.cancel(this.retryTimer);
     this.probe = null;

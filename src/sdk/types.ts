@@ -330,6 +330,17 @@ export interface ElementContext {
   upsertRows(tableId: string, rows: Row[]): void;
   /** Puts a poll group at the front of the queue (e.g. refresh outputs after Play Stream). */
   pollNow(groupId: string): void;
+  /**
+   * Runs `report` (parse `answer`, report what it says) unless `answer` is, character for
+   * character, the one last reported under `key` and nothing but the element's polls has
+   * touched its values since (an operator's set or action, init, a failed poll, a pause or
+   * restart all make every answer count as new). Skipping is then safe, because reporting
+   * the same answer again would change nothing — provided `report` depends only on
+   * `answer` and on values it carries over unchanged (as Haivision's inputs poll keeps the
+   * link statistics another poll wrote). An answer counts as reported once `report`
+   * returns without throwing.
+   */
+  reportIfChanged(key: string, answer: string, report: () => void): void;
   /** Per-element memory that lives as long as the element runs (tokens, caches). */
   readonly scratch: Map<string, unknown>;
 }

@@ -14,6 +14,7 @@ import {
   type Row,
   type Value,
 } from '../../../src/sdk/index.js';
+import { ReportedAnswers } from '../../../src/runtime/reported-answers.js';
 
 export interface FakeRequest {
   method: string;
@@ -89,6 +90,7 @@ export class FakeContext implements ElementContext {
   readonly tables = new Map<string, Row[]>();
   now = Date.parse('2026-03-09T11:00:00Z');
   readonly clock = { now: () => this.now };
+  private readonly reportedAnswers = new ReportedAnswers();
 
   constructor(definition: ConnectorDefinition, responder: Responder, params: Record<string, Value> = {}) {
     this.http = new FakeHttp(responder);
@@ -124,5 +126,9 @@ export class FakeContext implements ElementContext {
 
   pollNow(groupId: string): void {
     this.polledNow.push(groupId);
+  }
+
+  reportIfChanged(key: string, answer: string, report: () => void): void {
+    this.reportedAnswers.reportIfChanged(key, answer, report);
   }
 }
