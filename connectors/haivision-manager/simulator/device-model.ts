@@ -45,6 +45,7 @@ const ODDS = {
   ipInputToggles: 0.001,
   outputFault: 0.0008,
   lossBurst: 0.0005,
+  receiversChange: 0.01,
 } as const;
 
 export class DeviceModel {
@@ -231,7 +232,8 @@ export class DeviceModel {
     const source = this.inputs[output.sourceIndex];
     const running = output.enable && source?.live === true;
     if (!running) return;
-    if (output.kind !== 'sdi') output.connections = Math.round(r.walk(output.connections, 1, 0, 8));
+    // Receivers of an IP or NDI output come and go now and then, not every second.
+    if (output.kind !== 'sdi' && r.chance(ODDS.receiversChange)) output.connections = Math.round(r.walk(output.connections, 1, 0, 8));
     if (output.fault === null && r.chance(ODDS.outputFault)) {
       const warning = r.chance(0.4);
       output.fault = {
