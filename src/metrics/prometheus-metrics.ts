@@ -7,6 +7,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ALARM_SEVERITIES, type AlarmSeverity } from '../sdk/index.js';
 import type { ElementState } from '../store/types.js';
+import { BoundHistogram, type HistogramSeries } from './bound-histogram.js';
 import type { RuntimeMetrics } from './runtime-metrics.js';
 
 export interface MetricsSources {
@@ -27,9 +28,14 @@ const SECONDS = 1000;
 
 export class PrometheusMetrics implements RuntimeMetrics {
   readonly registry = new Registry();
-  private readonly pollDuration: Histogram<'connector' | 'group' | 'outcome'>;
-  private readonly pollLateness: Histogram<'connector'>;
-  private readonly requests: Counter<'status'>;
+  // The three observed on every poll or request: no label object built or hashed per observation.
+  private readonly pollDuration: BoundHistogram<'connector' | 'group' | 'outcome'>;
+  /** By connector, then group: the series for ok and for failed runs. */
+  private readonly pollDurationSeries = new Map<string, Map<string, [ok: HistogramSeries | null, failed: HistogramSeries | null]>>();
+  private readonly pollLateness: BoundHistogram<'connector'>;
+  private readonly pollLatenessSeries = new Map<string, HistogramSeries>();
+  /** Requests by outcome, handed to the counter at scrape time. */
+  private readonly requestCounts = new Map<number | string, number>();
   private readonly queueDepth: Gauge;
   private readonly flushDuration: Histogram<'writer'>;
   private readonly rowsWritten: Counter<'writer'>;
@@ -37,22 +43,32 @@ export class PrometheusMetrics implements RuntimeMetrics {
   constructor(sources: MetricsSources = {}, options: PrometheusMetricsOptions = {}) {
     const registers = [this.registry];
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.pollDuration = new Histogram({
-      name: 'tally_poll_duration_seconds',
-      help: 'Duration of poll group runs',
-      labelNames: ['connector', 'group', 'outcome'],
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
-    });
+    this.pollDuration = new BoundHistogram(
+      'tally_poll_duration_seconds',
+      'Duration of poll group runs',
+      ['connector', 'group', 'outcome'],
+      [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      this.registry,
+    );
     // By connector only: a series per element would be thousands of them.
-    this.pollLateness = new Histogram({
-      name: 'tally_poll_lateness_seconds',
-      help: 'How late periodic poll groups start: from the due time to the start of the handler (timer delay plus waiting in the element queue and for a concurrency slot)',
-      labelNames: ['connector'],
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    this.pollLateness = new BoundHistogram(
+      'tally_poll_lateness_seconds',
+      'How late periodic poll groups start: from the due time to the start of the handler (timer delay plus waiting in the element queue and for a concurrency slot)',
+      ['connector'],
+      [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      this.registry,
+    );
+    const requestCounts = this.requestCounts;
+    new Counter({
+      name: 'tally_device_requests_total',
+      help: 'Device HTTP requests by outcome (status code, network, timeout)',
+      labelNames: ['status'],
       registers,
+      collect() {
+        this.reset();
+        for (const [status, count] of requestCounts) this.inc({ status: String(status) }, count);
+      },
     });
-    this.requests = new Counter({ name: 'tally_device_requests_total', help: 'Device HTTP requests by outcome (status code, network, timeout)', labelNames: ['status'], registers });
     this.queueDepth = new Gauge({ name: 'tally_queue_depth', help: 'Jobs waiting in all element queues', registers });
     this.flushDuration = new Histogram({
       name: 'tally_store_flush_seconds',
@@ -115,15 +131,33 @@ export class PrometheusMetrics implements RuntimeMetrics {
   }
 
   observePoll(connectorId: string, groupId: string, durationMs: number, ok: boolean): void {
-    this.pollDuration.observe({ connector: connectorId, group: groupId, outcome: ok ? 'ok' : 'failed' }, durationMs / SECONDS);
+    let groups = this.pollDurationSeries.get(connectorId);
+    if (!groups) {
+      groups = new Map();
+      this.pollDurationSeries.set(connectorId, groups);
+    }
+    let outcomes = groups.get(groupId);
+    if (!outcomes) {
+      outcomes = [null, null];
+      groups.set(groupId, outcomes);
+    }
+    // Made on the first run with that outcome, so a group that never failed shows no failed series.
+    const at = ok ? 0 : 1;
+    outcomes[at] ??= this.pollDuration.seriesOf({ connector: connectorId, group: groupId, outcome: ok ? 'ok' : 'failed' });
+    outcomes[at].observe(durationMs / SECONDS);
   }
 
   observePollLateness(connectorId: string, latenessMs: number): void {
-    this.pollLateness.observe({ connector: connectorId }, latenessMs / SECONDS);
+    let series = this.pollLatenessSeries.get(connectorId);
+    if (!series) {
+      series = this.pollLateness.seriesOf({ connector: connectorId });
+      this.pollLatenessSeries.set(connectorId, series);
+    }
+    series.observe(latenessMs / SECONDS);
   }
 
   observeRequest(outcome: number | 'network' | 'timeout'): void {
-    this.requests.inc({ status: String(outcome) });
+    this.requestCounts.set(outcome, (this.requestCounts.get(outcome) ?? 0) + 1);
   }
 
   setQueueDepth(depth: number): void {
