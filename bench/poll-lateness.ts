@@ -26,7 +26,7 @@ export function cycleLateness(arrivals: readonly number[], intervalMs: number, f
   const offsets = [0];
   let slot = 0;
   let previous = first;
-  let missed = Math.floor((first - from) / intervalMs);
+  let missed = edgeSlotsMissed(first - from, intervalMs);
   for (const at of inWindow.slice(1)) {
     const step = Math.round((at - previous) / intervalMs);
     // Less than half an interval after the one before: an extra poll (after a recovery), not a cycle.
@@ -36,7 +36,18 @@ export function cycleLateness(arrivals: readonly number[], intervalMs: number, f
     offsets.push(at - first - slot * intervalMs);
     previous = at;
   }
-  missed += Math.max(0, Math.floor((to - previous) / intervalMs));
+  missed += edgeSlotsMissed(to - previous, intervalMs);
   const lateness = offsets.map((offset, i) => offset - Math.min(...offsets.slice(Math.max(0, i - LOCAL_CYCLES + 1), i + 1)));
   return { lateness, missed, polls: offsets.length };
+}
+
+/**
+ * Slots missed between an edge of the window and the arrival nearest it, `gap` ms apart. An
+ * arrival belongs to the slot within half an interval of it (as between arrivals above), so
+ * a slot that close to the edge may have had its arrival just outside the window: only the
+ * slots at least half an interval inside count. (Counting every slot inside counted a device
+ * whose next poll came a few ms after the window ended as one that missed it.)
+ */
+function edgeSlotsMissed(gap: number, intervalMs: number): number {
+  return Math.max(0, Math.floor(gap / intervalMs - 0.5));
 }

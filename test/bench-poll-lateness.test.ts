@@ -19,6 +19,15 @@ describe('poll cycle lateness as the device sees it', () => {
     expect(figures.polls).toBe(23);
   });
 
+  it('does not count a slot whose arrival fell just outside the window as missed, but does count one well inside', () => {
+    // The polls of the first and last slots came 30 ms before the window opened and 20 ms
+    // after it closed, the ones inside with the same jitter: the edges are a little over an
+    // interval from the nearest arrival inside, and nothing was missed.
+    expect(cycleLateness([-30, I + 20, 2 * I - 30, 3 * I + 20], I, 0, 3 * I).missed).toBe(0);
+    // No poll for the last 1.6 intervals, nor the first 1.7: one slot at each end is missed.
+    expect(cycleLateness([17_000, 27_000, 37_000], I, 0, 53_000).missed).toBe(2);
+  });
+
   it('takes a second arrival in the same slot as an extra poll, not a cycle', () => {
     expect(cycleLateness([0, 100, I, 2 * I], I, 0, 2 * I + 1)).toEqual({ lateness: [0, 0, 0], missed: 0, polls: 3 });
   });
