@@ -144,12 +144,13 @@ const testConnector = defineConnector({
 /** A device whose one poll reports a JSON answer through reportIfChanged. */
 const answers = new Map<string, { answer: string; up: boolean; reports: number }>();
 
+const { vendor, version, connection } = testConnector;
 const answeringConnector = defineConnector({
+  vendor,
+  version,
+  connection,
   id: 'answering-device',
   name: 'Answering device',
-  vendor: 'Tally',
-  version: '1.0.0.0',
-  connection: { scheme: 'http', port: 8080 },
   params: [{ id: 'note', name: 'Note', type: 'string', writable: true }],
   tables: [],
   actions: [],
