@@ -153,7 +153,14 @@ const answeringConnector = defineConnector({
   name: 'Answering device',
   params: [{ id: 'note', name: 'Note', type: 'string', writable: true }],
   tables: [],
-  actions: [],
+  actions: [
+    {
+      id: 'stamp',
+      label: 'Stamp',
+      selection: 'none',
+      run: async (ctx) => ctx.setParams({ note: 'stamped by an action' }),
+    },
+  ],
   pages: [{ id: 'general', name: 'General', items: [{ param: 'note' }] }],
   polls: [
     {
@@ -524,6 +531,15 @@ describe('answers already reported', () => {
     const { id, device } = await answeringElement();
     await manager.setParam(id, 'note', 'typed by hand', operator);
     expect(note(id)).toBe('typed by hand');
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect(device.reports).toBe(2);
+    expect(note(id)).toBe('from the device');
+  });
+
+  it("reports the device's unchanged answer again over what an action reported", async () => {
+    const { id, device } = await answeringElement();
+    await manager.runAction(id, 'stamp', {}, operator);
+    expect(note(id)).toBe('stamped by an action');
     await vi.advanceTimersByTimeAsync(8_000);
     expect(device.reports).toBe(2);
     expect(note(id)).toBe('from the device');
