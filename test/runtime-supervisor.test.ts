@@ -527,19 +527,14 @@ describe('answers already reported', () => {
     expect(note(id)).toBe('changed on the device');
   });
 
-  it("reports the device's unchanged answer again over an operator's set", async () => {
+  const operatorWrites: [string, (id: string) => Promise<unknown>, string][] = [
+    ["an operator's set", (id) => manager.setParam(id, 'note', 'typed by hand', operator), 'typed by hand'],
+    ['what an action reported', (id) => manager.runAction(id, 'stamp', {}, operator), 'stamped by an action'],
+  ];
+  it.each(operatorWrites)("reports the device's unchanged answer again over %s", async (_what, write, written) => {
     const { id, device } = await answeringElement();
-    await manager.setParam(id, 'note', 'typed by hand', operator);
-    expect(note(id)).toBe('typed by hand');
-    await vi.advanceTimersByTimeAsync(8_000);
-    expect(device.reports).toBe(2);
-    expect(note(id)).toBe('from the device');
-  });
-
-  it("reports the device's unchanged answer again over what an action reported", async () => {
-    const { id, device } = await answeringElement();
-    await manager.runAction(id, 'stamp', {}, operator);
-    expect(note(id)).toBe('stamped by an action');
+    await write(id);
+    expect(note(id)).toBe(written);
     await vi.advanceTimersByTimeAsync(8_000);
     expect(device.reports).toBe(2);
     expect(note(id)).toBe('from the device');
