@@ -210,7 +210,7 @@ export class ElementHttpSession implements HttpSession {
         status: exchange.status || null,
         statusLine: exchange.statusLine,
         responseHeaders: exchange.headers,
-        responseBody: exchange.status ? exchange.text : null,
+        responseBody: exchange.status ? exchange.body : null,
         durationMs: this.now() - started,
         error: failure && failure.message,
       });
@@ -282,6 +282,8 @@ function splitUrl(url: string, baseUrl: string): { origin: string; path: string 
   return { origin: parsed.origin, path: parsed.pathname + parsed.search };
 }
 
+const NO_BYTES = new Uint8Array(0);
+
 /** Status lines with the standard reason phrase, made once per status rather than per response. */
 const STATUS_LINES = new Map<number, string>();
 
@@ -310,6 +312,8 @@ function sleep(ms: number): Promise<void> {
 /** One request of the session: its answer, or why there is none, as a promise. */
 class PendingExchange extends CappedBodyHandler {
   statusLine = '';
+  /** The answer as read, for the stream viewer; `text` is what the connector gets. */
+  body: Uint8Array = NO_BYTES;
   text = '';
   timer: ReturnType<typeof setTimeout> | undefined;
   readonly settled: Promise<void>;
@@ -354,6 +358,7 @@ class PendingExchange extends CappedBodyHandler {
   }
 
   protected complete(body: Buffer): void {
+    this.body = body;
     this.text = body.toString('utf8');
     this.resolve();
   }

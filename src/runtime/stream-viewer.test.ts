@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { MASK } from './secret-masker.js';
 import { DETAILS_KEPT, type Exchange, STREAM_BODY_LIMIT, STREAM_CAPACITY, StreamViewer } from './stream-viewer.js';
 
+/** An exchange with its answer as text: what an entry shows when nothing is masked or cut. */
+type Sent = Omit<Exchange, 'responseBody'> & { responseBody: string | null };
+
+/** What the HTTP session records: the answer as the bytes read. */
+const asRead = (sent: Sent): Exchange => ({ ...sent, responseBody: sent.responseBody === null ? null : Buffer.from(sent.responseBody) });
+
 /** Exchange `n`: a new URL string each time, as the HTTP session builds them; every third one failed. */
-function exchange(n: number, overrides: Partial<Exchange> = {}): Exchange {
+function exchange(n: number, overrides: Partial<Sent> = {}): Sent {
   const failed = n % 3 === 2;
   return {
     time: 1_700_000_000_000 + n * 1000,
@@ -22,19 +28,19 @@ function exchange(n: number, overrides: Partial<Exchange> = {}): Exchange {
 }
 
 const notKept = (length: number): string =>
-  `[${length} characters, not kept: only the latest ${DETAILS_KEPT} exchanges keep their headers and bodies]`;
+  `[${length} bytes, not kept: only the latest ${DETAILS_KEPT} exchanges keep their headers and bodies]`;
 
 describe('StreamViewer', () => {
   it('is empty at first, and lists what it has oldest first before the ring is full', () => {
     const viewer = new StreamViewer();
     expect(viewer.entries()).toEqual([]);
-    for (let n = 0; n < 3; n++) viewer.record(exchange(n));
+    for (let n = 0; n < 3; n++) viewer.record(asRead(exchange(n)));
     expect(viewer.entries().map((entry) => entry.time)).toEqual([0, 1, 2].map((n) => exchange(n).time));
   });
 
   it('keeps the newest exchanges in order when the ring wraps around', () => {
     const viewer = new StreamViewer();
-    for (let n = 0; n < 2 * STREAM_CAPACITY + 50; n++) viewer.record(exchange(n));
+    for (let n = 0; n < 2 * STREAM_CAPACITY + 50; n++) viewer.record(asRead(exchange(n)));
     const entries = viewer.entries();
     expect(entries).toHaveLength(STREAM_CAPACITY);
     entries.forEach((entry, i) => {
@@ -55,7 +61,7 @@ describe('StreamViewer', () => {
   it('keeps the line of every exchange but headers and bodies only of the newest ones', () => {
     const viewer = new StreamViewer();
     const total = 40;
-    for (let n = 0; n < total; n++) viewer.record(exchange(n));
+    for (let n = 0; n < total; n++) viewer.record(asRead(exchange(n)));
     const entries = viewer.entries();
     const older = entries.slice(0, total - DETAILS_KEPT);
     const newest = entries.slice(total - DETAILS_KEPT);
@@ -81,7 +87,7 @@ describe('StreamViewer', () => {
   it('masks every entry when read, with secrets learnt after they were recorded', () => {
     const viewer = new StreamViewer();
     viewer.masker.setParamSecrets(['param-secret-1']);
-    const secretExchange = (n: number): Exchange =>
+    const secretExchange = (n: number): Sent =>
       exchange(n, {
         url: `http://d/login?api_key=plain-${n}&user=tok-4242&p=param-secret-1`,
         requestHeaders: { authorization: `Basic ${n}`, 'x-echo': 'tok-4242' },
@@ -90,7 +96,7 @@ describe('StreamViewer', () => {
         responseBody: `{"token":"tok-4242"}`,
         error: 'refused tok-4242',
       });
-    for (let n = 0; n < 20; n++) viewer.record(secretExchange(n));
+    for (let n = 0; n < 20; n++) viewer.record(asRead(secretExchange(n)));
     viewer.maskSecret('tok-4242');
     const entries = viewer.entries();
     const text = JSON.stringify(entries);
@@ -110,20 +116,35 @@ describe('StreamViewer', () => {
   it('clips long bodies, showing their whole length before and after they age out', () => {
     const viewer = new StreamViewer();
     const long = `{"blob":"${'y'.repeat(100_000)}"}`;
-    viewer.record(exchange(0, { requestBody: long, responseBody: long }));
+    viewer.record(asRead(exchange(0, { requestBody: long, responseBody: long })));
     const [fresh] = viewer.entries();
     for (const body of [fresh.requestBody!, fresh.responseBody!]) {
       expect(body.startsWith(long.slice(0, STREAM_BODY_LIMIT))).toBe(true);
-      expect(body.endsWith(`… [truncated, ${long.length} characters in all]`)).toBe(true);
+      expect(body.endsWith(`… [truncated, ${long.length} bytes in all]`)).toBe(true);
     }
-    for (let n = 1; n <= DETAILS_KEPT; n++) viewer.record(exchange(n));
+    for (let n = 1; n <= DETAILS_KEPT; n++) viewer.record(asRead(exchange(n)));
     expect(viewer.entries()[0]).toMatchObject({ requestBody: notKept(long.length), responseBody: notKept(long.length) });
+  });
+
+  it('shows text of several bytes a character whole, its length in bytes, and clips it on a character', () => {
+    const viewer = new StreamViewer();
+    const short = '{"name":"Régie 2 – été"}';
+    const long = `{"blob":"${'€'.repeat(30_000)}"}`;
+    viewer.record(asRead(exchange(0, { requestBody: short, responseBody: short })));
+    viewer.record(asRead(exchange(1, { requestBody: long, responseBody: long })));
+    const [whole, clipped] = viewer.entries();
+    expect([whole.requestBody, whole.responseBody]).toEqual([short, short]);
+    for (const body of [clipped.requestBody!, clipped.responseBody!]) {
+      expect(body).toBe(`${long.slice(0, STREAM_BODY_LIMIT)}… [truncated, ${Buffer.byteLength(long)} bytes in all]`);
+    }
+    for (let n = 2; n <= DETAILS_KEPT + 1; n++) viewer.record(asRead(exchange(n)));
+    expect(viewer.entries()[0]).toMatchObject({ requestBody: notKept(Buffer.byteLength(short)), responseBody: notKept(Buffer.byteLength(short)) });
   });
 
   it('keeps different URLs, status lines and errors apart however many it has seen', () => {
     const viewer = new StreamViewer();
     // Far more distinct values than are shared, each followed by repeats of recent ones.
-    const sent: Exchange[] = [];
+    const sent: Sent[] = [];
     for (let n = 0; n < 1000; n++) {
       const k = n % 3 === 0 ? n : n - (n % 3);
       sent.push(
@@ -134,7 +155,7 @@ describe('StreamViewer', () => {
           error: `failed ${k}`,
         }),
       );
-      viewer.record(sent[n]);
+      viewer.record(asRead(sent[n]));
       if (n % 97 === 0) expect(viewer.entries().at(-1)).toMatchObject({ url: sent[n].url, statusLine: sent[n].statusLine, error: sent[n].error });
     }
     const entries = viewer.entries();
@@ -146,7 +167,7 @@ describe('StreamViewer', () => {
 
   it('works with a ring smaller than the exchanges that keep details', () => {
     const viewer = new StreamViewer(3);
-    for (let n = 0; n < 10; n++) viewer.record(exchange(n));
+    for (let n = 0; n < 10; n++) viewer.record(asRead(exchange(n)));
     expect(viewer.entries()).toEqual([exchange(7), exchange(8), exchange(9)]);
   });
 });
