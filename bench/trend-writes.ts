@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite } from '../src/store/sqlite-database.js';
-import { TrendStore, prepareTrendWrites, type Point } from '../src/trends/trend-store.js';
+import { TrendStore, prepareTrendWrites } from '../src/trends/trend-store.js';
+import { type PointColumns, pointColumns } from '../src/trends/pending-points.js';
 
 const SERIES = Number(process.argv[2] ?? 15_000);
 const HOURS = Number(process.argv[3] ?? 1);
@@ -23,11 +24,11 @@ const MEASURED_FLUSHES = 120;
 const CHECKPOINT_EVERY = 10;
 
 /** The points of one flush at `t`: the series whose poll falls in that second. */
-function flushPoints(t: number): Point[] {
-  const points: Point[] = [];
+function flushPoints(t: number): PointColumns {
+  const points: { seriesId: number; t: number; v: number }[] = [];
   const phase = Math.floor((t % INTERVAL_MS) / FLUSH_MS);
   for (let seriesId = 1 + phase; seriesId <= SERIES; seriesId += INTERVAL_MS / FLUSH_MS) points.push({ seriesId, t: t + (seriesId % FLUSH_MS), v: Math.random() * 10_000 });
-  return points;
+  return pointColumns(points);
 }
 
 function main(): void {
@@ -38,7 +39,7 @@ function main(): void {
     new TrendStore(db);
     const writes = prepareTrendWrites(db);
     const series = Array.from({ length: SERIES }, (_, i) => ({ id: i + 1, elementId: `element-${Math.floor(i / 12)}`, paramId: `p${i % 12}`, rowKey: '' }));
-    writes.write({ series, points: [], buckets: [], removedElements: [] });
+    writes.write({ series, points: pointColumns([]), buckets: [], removedElements: [] });
     let t = Date.UTC(2026, 11, 1);
     const filled = performance.now();
     for (const end = t + HOURS * 3_600_000; t < end; t += FLUSH_MS) writes.write({ series: [], points: flushPoints(t), buckets: [], removedElements: [] });
@@ -50,7 +51,7 @@ function main(): void {
     const cpu = process.cpuUsage();
     for (let flush = 1; flush <= MEASURED_FLUSHES; flush++, t += FLUSH_MS) {
       const batch = flushPoints(t);
-      points += batch.length;
+      points += batch.seriesIds.length;
       writes.write({ series: [], points: batch, buckets: [], removedElements: [] });
       if (flush % CHECKPOINT_EVERY === 0) {
         walBytes += statSync(`${file}-wal`).size;

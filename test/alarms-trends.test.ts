@@ -318,7 +318,7 @@ describe('trend engine', () => {
     await idle();
     expect(sent).toHaveLength(2);
     const retried = sent[1].batch;
-    expect(retried.points.map((p) => p.v)).toEqual([10, 20]);
+    expect([...retried.points.values]).toEqual([10, 20]);
     // The failed batch's rollups come first, so the newer ones overwrite them in the same transaction.
     expect(retried.buckets.filter((b) => b.window === 5 * MIN).map((b) => b.count)).toEqual([1, 2]);
     sent[1].settle();

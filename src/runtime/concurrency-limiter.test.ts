@@ -7,6 +7,7 @@ describe('ConcurrencyLimiter', () => {
     const started: number[] = [];
     const finishers: (() => void)[] = [];
     const user = (n: number): SlotUser => ({
+      slotTicket: null,
       runSlot: () =>
         new Promise<void>((resolve) => {
           started.push(n);
@@ -31,11 +32,12 @@ describe('ConcurrencyLimiter', () => {
     const limiter = new ConcurrencyLimiter(1);
     let ran = false;
     limiter.submit({
+      slotTicket: null,
       runSlot: () => {
         throw new Error('bug');
       },
     });
-    limiter.submit({ runSlot: async () => void (ran = true) });
+    limiter.submit({ slotTicket: null, runSlot: async () => void (ran = true) });
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(ran).toBe(true);
     expect(limiter.active).toBe(0);
@@ -46,6 +48,7 @@ describe('ConcurrencyLimiter', () => {
     const started: string[] = [];
     let finish: () => void = () => {};
     const user = (name: string): SlotUser => ({
+      slotTicket: null,
       runSlot: () =>
         new Promise<void>((resolve) => {
           started.push(name);
@@ -73,7 +76,8 @@ describe('ConcurrencyLimiter', () => {
   it('never queues a user twice', () => {
     const limiter = new ConcurrencyLimiter(1);
     const started: string[] = [];
-    const user = (name: string): SlotUser => ({ runSlot: () => new Promise<void>(() => void started.push(name)) });
+    const user = (name: string): SlotUser => ({ slotTicket: null,
+      runSlot: () => new Promise<void>(() => void started.push(name)) });
     limiter.submit(user('busy'));
     const waiting = user('waiting');
     limiter.submit(waiting);

@@ -12,10 +12,16 @@
 /** Something that uses a slot for one item of work and settles when done. */
 export interface SlotUser {
   runSlot(): Promise<void>;
+  /**
+   * The user's place in line while it waits, null otherwise; only the limiter touches it.
+   * Kept on the user rather than in a map of the limiter: such a map is filled and emptied
+   * at every burst of polls, and V8 allocates a new table each time a map shrinks.
+   */
+  slotTicket: SlotTicket | null;
 }
 
 /** One place in a lane; cancelled when its user is moved to the urgent lane. */
-interface Ticket {
+export interface SlotTicket {
   user: SlotUser;
   urgent: boolean;
   cancelled: boolean;
@@ -23,15 +29,15 @@ interface Ticket {
 
 /** A FIFO with O(1) dequeue: a head index instead of shift(), with thousands waiting. */
 class Lane {
-  private items: Ticket[] = [];
+  private items: SlotTicket[] = [];
   private head = 0;
 
-  push(ticket: Ticket): void {
+  push(ticket: SlotTicket): void {
     this.items.push(ticket);
   }
 
   /** The next ticket still valid, skipping cancelled ones. */
-  take(): Ticket | undefined {
+  take(): SlotTicket | undefined {
     while (this.head < this.items.length) {
       const ticket = this.items[this.head++];
       this.compact();
@@ -57,10 +63,9 @@ class Lane {
 
 export class ConcurrencyLimiter {
   private running = 0;
+  private waiting = 0;
   private readonly urgent = new Lane();
   private readonly ordinary = new Lane();
-  /** The ticket each waiting user holds. */
-  private readonly tickets = new Map<SlotUser, Ticket>();
   private readonly release = (): void => {
     this.running--;
     this.next();
@@ -72,23 +77,24 @@ export class ConcurrencyLimiter {
 
   /** Waits for a slot; `urgent` for operator work. A user waits at most once at a time. */
   submit(user: SlotUser, urgent = false): void {
-    if (this.tickets.has(user)) {
+    if (user.slotTicket) {
       if (urgent) this.promote(user);
       return;
     }
-    const ticket: Ticket = { user, urgent, cancelled: false };
-    this.tickets.set(user, ticket);
+    const ticket: SlotTicket = { user, urgent, cancelled: false };
+    user.slotTicket = ticket;
+    this.waiting++;
     (urgent ? this.urgent : this.ordinary).push(ticket);
     this.next();
   }
 
   /** Moves a waiting user to the urgent lane (operator work arrived while it waited). */
   promote(user: SlotUser): void {
-    const ticket = this.tickets.get(user);
+    const ticket = user.slotTicket;
     if (!ticket || ticket.urgent) return;
     ticket.cancelled = true;
-    const promoted: Ticket = { user, urgent: true, cancelled: false };
-    this.tickets.set(user, promoted);
+    const promoted: SlotTicket = { user, urgent: true, cancelled: false };
+    user.slotTicket = promoted;
     this.urgent.push(promoted);
   }
 
@@ -97,14 +103,15 @@ export class ConcurrencyLimiter {
   }
 
   get queued(): number {
-    return this.tickets.size;
+    return this.waiting;
   }
 
   private next(): void {
     while (this.running < this.limit) {
       const ticket = this.urgent.take() ?? this.ordinary.take();
       if (!ticket) return;
-      this.tickets.delete(ticket.user);
+      ticket.user.slotTicket = null;
+      this.waiting--;
       this.running++;
       let done: Promise<void>;
       try {

@@ -18,7 +18,7 @@ import { ActionRefusedError, DeviceHttpError } from '../sdk/index.js';
 import type { ElementRecord, ElementState, InfoEvent, OperatorState } from '../store/types.js';
 import type { LiveBus } from '../live/live-bus.js';
 import { TallyError } from '../errors.js';
-import type { ConcurrencyLimiter, SlotUser } from './concurrency-limiter.js';
+import type { ConcurrencyLimiter, SlotTicket, SlotUser } from './concurrency-limiter.js';
 import { classifyFailure, errorMessage, HandlerTimeoutError } from './device-failure.js';
 import { SupervisedContext, type ContextHost } from './element-context.js';
 import { baseUrlOf } from './element-connection.js';
@@ -92,6 +92,7 @@ export class ElementSupervisor implements SlotUser, ContextHost {
   readonly values: ValueCache;
   readonly viewer = new StreamViewer();
   readonly context: SupervisedContext;
+  slotTicket: SlotTicket | null = null;
 
   private readonly queue: WorkQueue<Work>;
   private readonly polls: PollWork[];

@@ -73,7 +73,11 @@ export class ElementHttpSession implements HttpSession {
   /** ...and work that cannot wait that long fails with the answer that asked for it. */
   private quietBecause: Error | null = null;
   private generation = 0;
-  private readonly inflight = new Set<PendingExchange>();
+  /**
+   * An array, not a Set: it holds one request at a time or a few, and a Set emptied after
+   * every request has V8 allocate a new table each time.
+   */
+  private readonly inflight: PendingExchange[] = [];
 
   constructor(
     private readonly settings: SessionSettings,
@@ -93,8 +97,7 @@ export class ElementHttpSession implements HttpSession {
   /** Aborts the requests in flight and stops their retries (abandoned or stopped work). */
   abortAll(reason: string): void {
     this.generation++;
-    for (const exchange of this.inflight) exchange.abort(new DeviceUnreachableError(reason));
-    this.inflight.clear();
+    for (const exchange of this.inflight.splice(0)) exchange.abort(new DeviceUnreachableError(reason));
   }
 
   maskSecret(secret: string): void {
@@ -174,7 +177,7 @@ export class ElementHttpSession implements HttpSession {
     const started = this.now();
     const cap = this.settings.maxBodyBytes ?? DEFAULT_BODY_CAP;
     const exchange = new PendingExchange(cap);
-    this.inflight.add(exchange);
+    this.inflight.push(exchange);
     let failure: Error | null = null;
     try {
       const { origin, path } = splitUrl(url, this.settings.baseUrl);
@@ -197,7 +200,7 @@ export class ElementHttpSession implements HttpSession {
       throw failure;
     } finally {
       clearTimeout(exchange.timer);
-      this.inflight.delete(exchange);
+      removeFrom(this.inflight, exchange);
       this.settings.metrics?.observeRequest(
         exchange.status || (failure instanceof DeviceUnreachableError && failure.timedOut ? 'timeout' : 'network'),
       );
@@ -302,6 +305,14 @@ function formatBytes(bytes: number): string {
   if (Number.isInteger(mib)) return `${mib} MiB`;
   const kib = bytes / 1024;
   return Number.isInteger(kib) ? `${kib} KiB` : `${bytes} bytes`;
+}
+
+/** Order is not kept: the last item takes the removed one's place. */
+function removeFrom<T>(items: T[], item: T): void {
+  const at = items.indexOf(item);
+  if (at < 0) return;
+  const last = items.pop()!;
+  if (at < items.length) items[at] = last;
 }
 
 /** Unref'd: a retry waiting for its turn must not keep a stopping process alive. */

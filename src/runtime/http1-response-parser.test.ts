@@ -86,6 +86,19 @@ describe('ResponseParser', () => {
     expect(parse('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}garbage').reusable).toBe(false);
   });
 
+  it('reads header names in lower case and values without the white space around them, repeated ones as a list', () => {
+    for (const separator of ['\r\n', '\n']) {
+      const wire = ['HTTP/1.1 200 OK', 'Content-Type:application/json ', 'X-Trace: \t a b\t', 'Set-Cookie: a=1', 'set-cookie:  b=2', 'X-Empty:', 'Content-Length: 0', '', ''];
+      for (const step of [1, 5, 1000]) {
+        expect(parse(wire.join(separator), { step }).head).toEqual({
+          status: 200,
+          reason: 'OK',
+          headers: { 'content-type': 'application/json', 'x-trace': 'a b', 'set-cookie': ['a=1', 'b=2'], 'x-empty': '', 'content-length': '0' },
+        });
+      }
+    }
+  });
+
   it('refuses what is not HTTP/1.1', () => {
     const refusals: [string, RegExp][] = [
       ['SSH-2.0-OpenSSH_9.2\r\n\r\n', /not an HTTP\/1.1 status line/],
@@ -94,6 +107,8 @@ describe('ResponseParser', () => {
       ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', /invalid chunk size/],
       ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX', /not followed by CRLF/],
       ['HTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\n\r\n', /malformed response header/],
+      ['HTTP/1.1 200 OK\r\nX-A 1\r\nX-B: 2\r\n\r\n', /malformed response header: "X-A 1"/],
+      ['HTTP/1.1 200 OK\r\n: nameless\r\n\r\n', /malformed response header/],
       ['HTTP/1.1 101 Switching Protocols\r\n\r\n', /switched protocols/],
     ];
     for (const [wire, message] of refusals) {

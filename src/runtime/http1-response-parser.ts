@@ -31,6 +31,7 @@ const CRLF_CRLF = Buffer.from('\r\n\r\n');
 const LF_LF = Buffer.from('\n\n');
 const LF = 0x0a;
 const CR = 0x0d;
+const COLON = 0x3a;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/;
 
 const enum Stage {
@@ -121,7 +122,7 @@ export class ResponseParser {
     this.held = null;
     // Where the head ends in this chunk's own positions (part of it may have been held).
     const consumed = end + separator - (buffer.length - chunk.length);
-    const { head, http11 } = parseHead(buffer.toString('latin1', 0, end));
+    const { head, http11 } = parseHead(buffer, end);
     // 1xx answers are interim (100 Continue, 103 Early Hints): the real one follows.
     if (head.status < 200) {
       if (head.status === 101) throw new HttpProtocolError('the device switched protocols unasked');
@@ -247,26 +248,53 @@ export class ResponseParser {
   }
 }
 
-function parseHead(text: string): { head: ResponseHead; http11: boolean } {
-  const lines = text.split('\n');
-  const statusLine = trimCr(lines[0]);
+/**
+ * The status line and headers in `buffer` up to `end`. Each header value is read straight
+ * from the bytes into a string of its own: the stream viewer keeps the headers of recent
+ * answers, and values cut from one string of the whole head would each keep all of it.
+ */
+function parseHead(buffer: Buffer, end: number): { head: ResponseHead; http11: boolean } {
+  let lineEnd = endOfLine(buffer, 0, end);
+  const statusLine = buffer.toString('latin1', 0, withoutCr(buffer, 0, lineEnd));
   const match = STATUS_LINE.exec(statusLine);
   if (!match) throw new HttpProtocolError(`not an HTTP/1.1 status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
   const headers: Record<string, string | string[]> = {};
-  for (let i = 1; i < lines.length; i++) {
-    const line = trimCr(lines[i]);
-    const colon = line.indexOf(':');
-    const first = line.charCodeAt(0);
+  for (let at = lineEnd + 1; at < end; at = lineEnd + 1) {
+    lineEnd = endOfLine(buffer, at, end);
+    const stop = withoutCr(buffer, at, lineEnd);
+    const colon = buffer.indexOf(COLON, at);
     // Obsolete line folding (a line starting with white space) is refused, as RFC 9112 §5.2 allows.
-    if (colon <= 0 || first === 32 || first === 9) throw new HttpProtocolError(`malformed response header: ${JSON.stringify(line.slice(0, 80))}`);
-    const name = line.slice(0, colon).toLowerCase();
-    const value = line.slice(colon + 1).trim();
+    if (colon <= at || colon >= stop || isBlank(buffer[at])) {
+      throw new HttpProtocolError(`malformed response header: ${JSON.stringify(buffer.toString('latin1', at, Math.min(stop, at + 80)))}`);
+    }
+    const name = buffer.toString('latin1', at, colon).toLowerCase();
+    let valueStart = colon + 1;
+    let valueEnd = stop;
+    while (valueStart < valueEnd && isBlank(buffer[valueStart])) valueStart++;
+    while (valueEnd > valueStart && isBlank(buffer[valueEnd - 1])) valueEnd--;
+    const value = buffer.toString('latin1', valueStart, valueEnd);
     const previous = headers[name];
     if (previous === undefined) headers[name] = value;
     else if (Array.isArray(previous)) previous.push(value);
     else headers[name] = [previous, value];
   }
   return { head: { status: Number(match[2]), reason: match[3] ?? '', headers }, http11: match[1] === '1' };
+}
+
+/** The position of the LF ending the line that starts at `at`, or `end` for the head's last line. */
+function endOfLine(buffer: Buffer, at: number, end: number): number {
+  const newline = buffer.indexOf(LF, at);
+  return newline < 0 || newline > end ? end : newline;
+}
+
+/** The end of a line's text: before its CR, if it has one. */
+function withoutCr(buffer: Buffer, start: number, lineEnd: number): number {
+  return lineEnd > start && buffer[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+}
+
+/** Optional white space around a header value (RFC 9110 §5.6.3): space and horizontal tab. */
+function isBlank(byte: number): boolean {
+  return byte === 32 || byte === 9;
 }
 
 function trimCr(line: string): string {

@@ -20,7 +20,8 @@ import { TallyError, notFound } from '../errors.js';
 import { columnKey } from '../alarms/compiled-template.js';
 import type { ElementLookup } from '../alarms/alarm-engine.js';
 import { FlushTimer } from '../alarms/flush-timer.js';
-import { TrendStore, type Bucket, type Point, type SeriesRow, type TrendBatch } from './trend-store.js';
+import { TrendStore, type Bucket, type SeriesRow, type TrendBatch } from './trend-store.js';
+import { PendingPoints, pointColumns } from './pending-points.js';
 import { WritesInTurn } from '../store/writes-in-turn.js';
 import { CheckpointWheel, phaseOf, type Checkpointed } from './checkpoint-wheel.js';
 
@@ -133,7 +134,7 @@ export class TrendEngine {
   /** Elements with series from earlier runs: only theirs are looked up in the store. */
   private readonly storedElements: Set<string>;
   private newSeries: SeriesRow[] = [];
-  private points: Point[] = [];
+  private readonly points = new PendingPoints();
   private readonly checkpoints: CheckpointWheel<Accumulator>;
   private closed: Bucket[] = [];
   private removedElements: string[] = [];
@@ -192,7 +193,7 @@ export class TrendEngine {
       pointsBefore: now - days.raw * DAY,
       bucketsBefore: ROLLUPS.map(({ name, ms }) => ({ window: ms, before: now - days[name] * DAY })),
     };
-    await this.writes.run(() => this.write({ series: [], points: [], buckets: [], removedElements: [], prune }));
+    await this.writes.run(() => this.write({ series: [], points: pointColumns([]), buckets: [], removedElements: [], prune }));
   }
 
   /** The element's trended ids: parameters, and `<tableId>.<columnId>` for columns. */
@@ -254,9 +255,8 @@ export class TrendEngine {
       if (this.checkpoints.waiting) this.flushTimer.request();
       return;
     }
-    const batch = { series: this.newSeries, points: this.points, buckets, removedElements: this.removedElements };
+    const batch = { series: this.newSeries, points: this.points.take(), buckets, removedElements: this.removedElements };
     this.newSeries = [];
-    this.points = [];
     this.closed = [];
     this.removedElements = [];
     if (this.checkpoints.waiting) this.flushTimer.request();
@@ -268,7 +268,7 @@ export class TrendEngine {
       // writing the batch again would change nothing): put it back in front of what came since.
       this.newSeries = batch.series.concat(this.newSeries);
       // A store that keeps failing must not take all memory: the oldest raw points go first.
-      this.points = batch.points.concat(this.points).slice(-MAX_PENDING_POINTS);
+      this.points.restore(batch.points, MAX_PENDING_POINTS);
       this.closed = batch.buckets.concat(this.closed);
       this.removedElements = batch.removedElements.concat(this.removedElements);
       this.options.onWriteError?.(error);
@@ -386,7 +386,7 @@ export class TrendEngine {
     series.displayKey = displayKey;
     if (series.last === v) return;
     if (!series.accumulators) this.loadAccumulators(series, t);
-    this.points.push({ seriesId: series.id, t, v });
+    this.points.push(series.id, t, v);
     for (const accumulator of series.accumulators!) {
       const bucket = t - (t % accumulator.window);
       if (bucket !== accumulator.t) {

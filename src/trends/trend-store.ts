@@ -11,6 +11,7 @@
  * for one series seeks its points minute by minute: an hour is 60 seeks, under a millisecond.
  */
 import { runMigrations, type Migration, type SqliteDatabase } from '../store/sqlite-database.js';
+import type { PointColumns } from './pending-points.js';
 
 const MINUTE_MS = 60_000;
 /** Minutes one query for a series' points covers: a raw query of an hour is one statement. */
@@ -60,12 +61,6 @@ export interface Bucket {
   count: number;
 }
 
-export interface Point {
-  seriesId: number;
-  t: number;
-  v: number;
-}
-
 export interface SeriesRow {
   id: number;
   elementId: string;
@@ -83,7 +78,7 @@ export interface TrendCutoffs {
 /** Everything one flush writes. */
 export interface TrendBatch {
   series: SeriesRow[];
-  points: Point[];
+  points: PointColumns;
   buckets: Bucket[];
   removedElements: string[];
   /** Retention, applied after the rest (a prune is a long delete: it goes where the writes go). */
@@ -136,7 +131,8 @@ export function prepareTrendWrites(db: SqliteDatabase): TrendWrites {
   const pruneBuckets = db.prepare('DELETE FROM trend_rollups WHERE window = ? AND t < ?');
   const write = db.transaction((batch: TrendBatch) => {
     for (const series of batch.series) insertSeries.run(series);
-    for (const point of batch.points) insertPoint.run(minuteOf(point.t), point.seriesId, point.t, point.v);
+    const { seriesIds, times, values } = batch.points;
+    for (let i = 0; i < seriesIds.length; i++) insertPoint.run(minuteOf(times[i]), seriesIds[i], times[i], values[i]);
     for (const bucket of batch.buckets) upsertBucket.run(bucket);
     // Last, so values queued just before the removal do not outlive it.
     for (const elementId of batch.removedElements) {
