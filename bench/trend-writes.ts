@@ -12,8 +12,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite } from '../src/store/sqlite-database.js';
-import { TrendStore, prepareTrendWrites } from '../src/trends/trend-store.js';
-import { type PointColumns, pointColumns } from '../src/trends/pending-points.js';
+import { TrendStore, bucketColumns, pointColumns, prepareTrendWrites, type Point, type PointColumns } from '../src/trends/trend-store.js';
 
 const SERIES = Number(process.argv[2] ?? 15_000);
 const HOURS = Number(process.argv[3] ?? 1);
@@ -25,7 +24,7 @@ const CHECKPOINT_EVERY = 10;
 
 /** The points of one flush at `t`: the series whose poll falls in that second. */
 function flushPoints(t: number): PointColumns {
-  const points: { seriesId: number; t: number; v: number }[] = [];
+  const points: Point[] = [];
   const phase = Math.floor((t % INTERVAL_MS) / FLUSH_MS);
   for (let seriesId = 1 + phase; seriesId <= SERIES; seriesId += INTERVAL_MS / FLUSH_MS) points.push({ seriesId, t: t + (seriesId % FLUSH_MS), v: Math.random() * 10_000 });
   return pointColumns(points);
@@ -39,10 +38,10 @@ function main(): void {
     new TrendStore(db);
     const writes = prepareTrendWrites(db);
     const series = Array.from({ length: SERIES }, (_, i) => ({ id: i + 1, elementId: `element-${Math.floor(i / 12)}`, paramId: `p${i % 12}`, rowKey: '' }));
-    writes.write({ series, points: pointColumns([]), buckets: [], removedElements: [] });
+    writes.write({ series, points: pointColumns([]), buckets: bucketColumns([]), removedElements: [] });
     let t = Date.UTC(2026, 11, 1);
     const filled = performance.now();
-    for (const end = t + HOURS * 3_600_000; t < end; t += FLUSH_MS) writes.write({ series: [], points: flushPoints(t), buckets: [], removedElements: [] });
+    for (const end = t + HOURS * 3_600_000; t < end; t += FLUSH_MS) writes.write({ series: [], points: flushPoints(t), buckets: bucketColumns([]), removedElements: [] });
     db.pragma('wal_checkpoint(TRUNCATE)');
     process.stdout.write(`history: ${SERIES} series, ${HOURS} h, filled in ${((performance.now() - filled) / 1000).toFixed(1)} s\n`);
 
@@ -51,8 +50,8 @@ function main(): void {
     const cpu = process.cpuUsage();
     for (let flush = 1; flush <= MEASURED_FLUSHES; flush++, t += FLUSH_MS) {
       const batch = flushPoints(t);
-      points += batch.seriesIds.length;
-      writes.write({ series: [], points: batch, buckets: [], removedElements: [] });
+      points += batch.seriesId.length;
+      writes.write({ series: [], points: batch, buckets: bucketColumns([]), removedElements: [] });
       if (flush % CHECKPOINT_EVERY === 0) {
         walBytes += statSync(`${file}-wal`).size;
         db.pragma('wal_checkpoint(TRUNCATE)');

@@ -197,7 +197,7 @@ describe('trend engine', () => {
     trends = open(db, {
       clock: () => clock,
       write: async (batch) => {
-        bucketsPerFlush[(clock - T0) / 1000] += batch.buckets.length;
+        bucketsPerFlush[(clock - T0) / 1000] += batch.buckets.seriesId.length;
         writeAtOnce(store, batch);
       },
     });
@@ -318,9 +318,9 @@ describe('trend engine', () => {
     await idle();
     expect(sent).toHaveLength(2);
     const retried = sent[1].batch;
-    expect([...retried.points.values]).toEqual([10, 20]);
+    expect([...retried.points.v]).toEqual([10, 20]);
     // The failed batch's rollups come first, so the newer ones overwrite them in the same transaction.
-    expect(retried.buckets.filter((b) => b.window === 5 * MIN).map((b) => b.count)).toEqual([1, 2]);
+    expect([...retried.buckets.count].filter((_, i) => retried.buckets.window[i] === 5 * MIN)).toEqual([1, 2]);
     sent[1].settle();
     await second;
   });

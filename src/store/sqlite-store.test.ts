@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TrendStore, type TrendBatch } from '../trends/trend-store.js';
-import { pointColumns } from '../trends/pending-points.js';
+import { TrendStore, bucketColumns, pointColumns, type TrendBatch } from '../trends/trend-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { ElementRecord, InfoEvent, ValueBatch } from './types.js';
 
@@ -239,7 +238,7 @@ describe.each([
     const trends: TrendBatch = {
       series: [{ id: 1, elementId: 'enc-1', paramId: 'temperature', rowKey: '' }],
       points: pointColumns([{ seriesId: 1, t: 1000, v: 21.5 }]),
-      buckets: [{ seriesId: 1, window: 300_000, t: 0, sum: 21.5, min: 21.5, max: 21.5, count: 1 }],
+      buckets: bucketColumns([{ seriesId: 1, window: 300_000, t: 0, sum: 21.5, min: 21.5, max: 21.5, count: 1 }]),
       removedElements: [],
     };
     await expect(store.writeTrends(trends)).rejects.toThrow(/no such table/);
@@ -262,7 +261,7 @@ describe.each([
     await store.writeTrends({
       series: Array.from({ length: series }, (_, i) => ({ id: i + 1, elementId: 'enc-1', paramId: `p${i + 1}`, rowKey: '' })),
       points: pointColumns(times.flatMap((t) => Array.from({ length: series }, (_, i) => ({ seriesId: i + 1, t, v: 1 })))),
-      buckets: [],
+      buckets: bucketColumns([]),
       removedElements: [],
     });
     const finished: string[] = [];
@@ -270,7 +269,7 @@ describe.each([
     // A long statement first keeps the thread busy while the prune and the note are sent, so
     // both wait in its queue together, whatever the scheduling (it inserts nothing).
     const busy = store.statementWriter.run([{ sql: SLOW_INSERT_OF_NOTHING, params: [] }]);
-    const pruned = store.writeTrends({ series: [], points: pointColumns([]), buckets: [], removedElements: [], prune }).then(() => finished.push('prune'));
+    const pruned = store.writeTrends({ series: [], points: pointColumns([]), buckets: bucketColumns([]), removedElements: [], prune }).then(() => finished.push('prune'));
     const noted = store.statementWriter.run([{ sql: 'INSERT INTO notes VALUES (?)', params: ['sent during the prune'] }]).then(() => finished.push('note'));
     await busy;
     await Promise.all([pruned, noted]);

@@ -20,8 +20,8 @@ import { TallyError, notFound } from '../errors.js';
 import { columnKey } from '../alarms/compiled-template.js';
 import type { ElementLookup } from '../alarms/alarm-engine.js';
 import { FlushTimer } from '../alarms/flush-timer.js';
-import { TrendStore, type Bucket, type SeriesRow, type TrendBatch } from './trend-store.js';
-import { PendingPoints, pointColumns } from './pending-points.js';
+import { BUCKET_FIELDS, POINT_FIELDS, TrendStore, bucketColumns, pointColumns, type Bucket, type SeriesRow, type TrendBatch } from './trend-store.js';
+import { PendingColumns } from './pending-columns.js';
 import { WritesInTurn } from '../store/writes-in-turn.js';
 import { CheckpointWheel, phaseOf, type Checkpointed } from './checkpoint-wheel.js';
 
@@ -134,9 +134,10 @@ export class TrendEngine {
   /** Elements with series from earlier runs: only theirs are looked up in the store. */
   private readonly storedElements: Set<string>;
   private newSeries: SeriesRow[] = [];
-  private readonly points = new PendingPoints();
+  private readonly points = new PendingColumns(POINT_FIELDS);
   private readonly checkpoints: CheckpointWheel<Accumulator>;
-  private closed: Bucket[] = [];
+  /** Closed buckets, and open ones whose checkpoint came, waiting for the flush. */
+  private readonly buckets = new PendingColumns(BUCKET_FIELDS);
   private removedElements: string[] = [];
   private pruneTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -193,7 +194,7 @@ export class TrendEngine {
       pointsBefore: now - days.raw * DAY,
       bucketsBefore: ROLLUPS.map(({ name, ms }) => ({ window: ms, before: now - days[name] * DAY })),
     };
-    await this.writes.run(() => this.write({ series: [], points: pointColumns([]), buckets: [], removedElements: [], prune }));
+    await this.writes.run(() => this.write({ series: [], points: pointColumns([]), buckets: bucketColumns([]), removedElements: [], prune }));
   }
 
   /** The element's trended ids: parameters, and `<tableId>.<columnId>` for columns. */
@@ -248,16 +249,14 @@ export class TrendEngine {
   /** Takes what is queued (with the open buckets whose checkpoint came due) and writes it as one batch. */
   private async writeQueued(checkpoint: boolean): Promise<void> {
     this.flushTimer.cancel();
-    const buckets = this.closed;
-    this.checkpoints.takeDue(this.now(), checkpoint, (accumulator) => buckets.push(bucketOf(accumulator)));
-    const rows = this.newSeries.length + this.points.length + buckets.length + this.removedElements.length;
+    this.checkpoints.takeDue(this.now(), checkpoint, (accumulator) => this.buckets.push(accumulator));
+    const rows = this.newSeries.length + this.points.length + this.buckets.length + this.removedElements.length;
     if (rows === 0) {
       if (this.checkpoints.waiting) this.flushTimer.request();
       return;
     }
-    const batch = { series: this.newSeries, points: this.points.take(), buckets, removedElements: this.removedElements };
+    const batch = { series: this.newSeries, points: this.points.take(), buckets: this.buckets.take(), removedElements: this.removedElements };
     this.newSeries = [];
-    this.closed = [];
     this.removedElements = [];
     if (this.checkpoints.waiting) this.flushTimer.request();
     const started = performance.now();
@@ -269,7 +268,7 @@ export class TrendEngine {
       this.newSeries = batch.series.concat(this.newSeries);
       // A store that keeps failing must not take all memory: the oldest raw points go first.
       this.points.restore(batch.points, MAX_PENDING_POINTS);
-      this.closed = batch.buckets.concat(this.closed);
+      this.buckets.restore(batch.buckets);
       this.removedElements = batch.removedElements.concat(this.removedElements);
       this.options.onWriteError?.(error);
       this.flushTimer.request();
@@ -386,13 +385,13 @@ export class TrendEngine {
     series.displayKey = displayKey;
     if (series.last === v) return;
     if (!series.accumulators) this.loadAccumulators(series, t);
-    this.points.push(series.id, t, v);
+    this.points.push({ seriesId: series.id, t, v });
     for (const accumulator of series.accumulators!) {
       const bucket = t - (t % accumulator.window);
       if (bucket !== accumulator.t) {
         if (accumulator.dirty) {
           accumulator.dirty = false;
-          this.closed.push(bucketOf(accumulator));
+          this.buckets.push(accumulator);
         }
         accumulator.t = bucket;
         // The value that held when the bucket began belongs to it too.
@@ -426,10 +425,6 @@ export class TrendEngine {
       return { seriesId: series.id, dirty: false, dueSlot: 0, window: ms, t: bucket, ...stored };
     });
   }
-}
-
-function bucketOf({ seriesId, window, t, sum, min, max, count }: Accumulator): Bucket {
-  return { seriesId, window, t, sum, min, max, count };
 }
 
 function resetAccumulator(accumulator: Accumulator): void {

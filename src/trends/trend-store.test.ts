@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite-database.js';
-import { TrendStore } from './trend-store.js';
-import { pointColumns } from './pending-points.js';
+import { TrendStore, bucketColumns, pointColumns } from './trend-store.js';
 
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 11, 1, 10, 0, 0);
@@ -21,7 +20,7 @@ describe('TrendStore real-time points', () => {
       // Three hours of one point every 20 s for each series: more minutes than one query covers.
       // The value tells its series (whole part) and its place (thousandths).
       points: pointColumns(Array.from({ length: 3 * 180 }, (_, i) => i).flatMap((i) => [1, 2, 3].map((seriesId) => ({ seriesId, t: START + i * 20_000, v: seriesId + i / 1000 })))),
-      buckets: [],
+      buckets: bucketColumns([]),
       removedElements: [],
     });
   });
@@ -55,7 +54,7 @@ describe('TrendStore real-time points', () => {
   });
 
   it('removes an element\'s points from every minute, and only its own', () => {
-    store.write({ series: [], points: pointColumns([]), buckets: [], removedElements: ['enc-1'] });
+    store.write({ series: [], points: pointColumns([]), buckets: bucketColumns([]), removedElements: ['enc-1'] });
     expect(store.points(1, 0, Number.MAX_SAFE_INTEGER, 10_000)).toEqual([]);
     expect(store.points(2, 0, Number.MAX_SAFE_INTEGER, 10_000)).toEqual([]);
     expect(store.points(3, 0, Number.MAX_SAFE_INTEGER, 10_000)).toHaveLength(540);

@@ -11,7 +11,7 @@
  * for one series seeks its points minute by minute: an hour is 60 seeks, under a millisecond.
  */
 import { runMigrations, type Migration, type SqliteDatabase } from '../store/sqlite-database.js';
-import type { PointColumns } from './pending-points.js';
+import { columnsOf, type Columns } from './pending-columns.js';
 
 const MINUTE_MS = 60_000;
 /** Minutes one query for a series' points covers: a raw query of an hour is one statement. */
@@ -61,6 +61,23 @@ export interface Bucket {
   count: number;
 }
 
+/** A real-time point: series `seriesId` had value `v` from epoch ms `t`. */
+export interface Point {
+  seriesId: number;
+  t: number;
+  v: number;
+}
+
+export const POINT_FIELDS: readonly (keyof Point)[] = ['seriesId', 't', 'v'];
+export const BUCKET_FIELDS: readonly (keyof Bucket)[] = ['seriesId', 'window', 't', 'sum', 'min', 'max', 'count'];
+export type PointColumns = Columns<keyof Point>;
+export type BucketColumns = Columns<keyof Bucket>;
+
+/** Points as a batch's columns, in order. */
+export const pointColumns = (points: readonly Point[]): PointColumns => columnsOf(POINT_FIELDS, points);
+/** Buckets as a batch's columns, in order. */
+export const bucketColumns = (buckets: readonly Bucket[]): BucketColumns => columnsOf(BUCKET_FIELDS, buckets);
+
 export interface SeriesRow {
   id: number;
   elementId: string;
@@ -79,7 +96,7 @@ export interface TrendCutoffs {
 export interface TrendBatch {
   series: SeriesRow[];
   points: PointColumns;
-  buckets: Bucket[];
+  buckets: BucketColumns;
   removedElements: string[];
   /** Retention, applied after the rest (a prune is a long delete: it goes where the writes go). */
   prune?: TrendCutoffs;
@@ -119,7 +136,7 @@ export function prepareTrendWrites(db: SqliteDatabase): TrendWrites {
   const insertSeries = db.prepare('INSERT OR IGNORE INTO trend_series (id, element_id, param_id, row_key) VALUES (@id, @elementId, @paramId, @rowKey)');
   const insertPoint = db.prepare('INSERT OR REPLACE INTO trend_points (minute, series_id, t, v) VALUES (?, ?, ?, ?)');
   const upsertBucket = db.prepare(`INSERT INTO trend_rollups (series_id, window, t, sum, min, max, count)
-    VALUES (@seriesId, @window, @t, @sum, @min, @max, @count)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (series_id, window, t) DO UPDATE SET sum = excluded.sum, min = excluded.min, max = excluded.max, count = excluded.count`);
   // Minute by minute through the primary key: with no index by series, a plain filter would read every point.
   const deleteElementPoints = db.prepare(`WITH RECURSIVE ${PRESENT_MINUTES}
@@ -131,9 +148,12 @@ export function prepareTrendWrites(db: SqliteDatabase): TrendWrites {
   const pruneBuckets = db.prepare('DELETE FROM trend_rollups WHERE window = ? AND t < ?');
   const write = db.transaction((batch: TrendBatch) => {
     for (const series of batch.series) insertSeries.run(series);
-    const { seriesIds, times, values } = batch.points;
-    for (let i = 0; i < seriesIds.length; i++) insertPoint.run(minuteOf(times[i]), seriesIds[i], times[i], values[i]);
-    for (const bucket of batch.buckets) upsertBucket.run(bucket);
+    const { seriesId, t, v } = batch.points;
+    for (let i = 0; i < seriesId.length; i++) insertPoint.run(minuteOf(t[i]), seriesId[i], t[i], v[i]);
+    const buckets = batch.buckets;
+    for (let i = 0; i < buckets.seriesId.length; i++) {
+      upsertBucket.run(buckets.seriesId[i], buckets.window[i], buckets.t[i], buckets.sum[i], buckets.min[i], buckets.max[i], buckets.count[i]);
+    }
     // Last, so values queued just before the removal do not outlive it.
     for (const elementId of batch.removedElements) {
       deleteElementPoints.run(elementId);
