@@ -29,9 +29,10 @@
  * Response bodies are kept as the bytes that came off the socket, not as strings. A kept
  * body lives for about five polls, long enough for the garbage collector to copy a string of
  * it twice (from one half of the young generation to the other, then to the old one), and
- * the old generation then holds it until a full collection: at 3,000 elements that was
- * 15 % of Tally's CPU. The bytes of a read are memory of their own outside the JavaScript
- * heap, so only their small handle is copied; they are decoded when an operator reads them.
+ * the old generation then holds it until a full collection: at 3,000 elements a third of
+ * the event loop's scavenging time (bench/README.md, round 9). The bytes of a read are
+ * memory of their own outside the JavaScript heap, so only their small handle is copied;
+ * they are decoded when an operator reads them.
  *
  * Every request is recorded and operators read the viewer rarely, so recording does the
  * least it can: it writes into the ring and a reused detail record, keeps the headers as
