@@ -87,6 +87,28 @@ describe('amagi-cloudport connector', () => {
     expect(ctx.http.requests).toHaveLength(1);
   });
 
+  it('reports an account or services answer only when it differs from the one it last reported', async () => {
+    const ctx = context({
+      'GET /api/v2/status/version': ['version'],
+      'GET /api/v2/service_manager/summary': ['summary'],
+      'GET /api/v2/service_manager/services': ['services', 'services', 'services-after-switchover'],
+    }, { switchoverFeed: 'acme_news' });
+    await poll('account').run(ctx);
+    await poll('services').run(ctx);
+    // Values changed behind the polls' back show that a repeated answer is skipped.
+    ctx.params.set('customerName', 'stale');
+    ctx.params.set('healthStatus', 'stale');
+    ctx.tables.set('cloudportServices', []);
+    await poll('account').run(ctx);
+    await poll('services').run(ctx);
+    expect(ctx.param('customerName')).toBe('stale');
+    expect(ctx.param('healthStatus')).toBe('stale');
+    expect(ctx.rows('cloudportServices')).toEqual([]);
+    await poll('services').run(ctx);
+    expect(ctx.rows('cloudportServices')).toHaveLength(8);
+    expect(ctx.param('activeHeadend')).toBe('acme_news_002');
+  });
+
   it('fills Cloudport Services and shows the active headend of the chosen feed', async () => {
     const ctx = context({ 'GET /api/v2/service_manager/services': ['services', 'services-after-switchover'] }, { switchoverFeed: 'acme_news' });
     await poll('services').run(ctx);

@@ -4,23 +4,40 @@ import { parseServices, parseSummary, parseVersion, PATHS } from './cloudport-ap
 import { cloudportRequest } from './cloudport-session.js';
 
 export async function pollAccount(ctx: ElementContext): Promise<void> {
-  const version = parseVersion((await cloudportRequest(ctx, PATHS.version)).json());
-  const summary = parseSummary((await cloudportRequest(ctx, PATHS.summary)).json());
-  ctx.setParams({
-    customerName: version.customer,
-    automationVersion: version.automationVersion,
-    liveVersion: version.liveVersion,
-    playoutVersions: version.playoutVersions,
-    healthStatus: summary.healthStatus,
-    servicesTotal: summary.servicesTotal,
-    servicesUnhealthy: summary.servicesUnhealthy,
+  const version = await cloudportRequest(ctx, PATHS.version);
+  ctx.reportIfChanged(PATHS.version, version.text, () => {
+    const info = parseVersion(version.json());
+    ctx.setParams({
+      customerName: info.customer,
+      automationVersion: info.automationVersion,
+      liveVersion: info.liveVersion,
+      playoutVersions: info.playoutVersions,
+    });
+  });
+  const summary = await cloudportRequest(ctx, PATHS.summary);
+  ctx.reportIfChanged(PATHS.summary, summary.text, () => {
+    const health = parseSummary(summary.json());
+    ctx.setParams({
+      healthStatus: health.healthStatus,
+      servicesTotal: health.servicesTotal,
+      servicesUnhealthy: health.servicesUnhealthy,
+    });
   });
 }
 
+/**
+ * The active headend shown depends on the Switchover Feed as well as on the answer, and the
+ * switchover status poll sets it too. Both come after an operator's set or action (which
+ * makes the next answer count as new), and this poll does not run while a switchover is
+ * watched, so an answer it skips cannot leave another value than its own showing.
+ */
 export async function pollServices(ctx: ElementContext): Promise<void> {
-  const rows = parseServices((await cloudportRequest(ctx, PATHS.services)).json());
-  ctx.fillTable('cloudportServices', rows);
-  showActiveHeadend(ctx, rows, ctx.param('switchoverFeed'));
+  const answer = await cloudportRequest(ctx, PATHS.services);
+  ctx.reportIfChanged(PATHS.services, answer.text, () => {
+    const rows = parseServices(answer.json());
+    ctx.fillTable('cloudportServices', rows);
+    showActiveHeadend(ctx, rows, ctx.param('switchoverFeed'));
+  });
 }
 
 /** Shows which headend has `feed` on air, from the services table (nothing without a feed). */

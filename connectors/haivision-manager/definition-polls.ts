@@ -79,20 +79,18 @@ export const POLLS: PollGroupDef[] = [
     activeWhen: (ctx) => liveInputs(ctx).length > 0,
     run: async (ctx) => {
       const client = clientFor(ctx);
-      const updated: Row[] = [];
+      const patches: Row[] = [];
       for (const key of liveInputs(ctx)) {
-        let links: LinkCells;
         try {
-          links = parseLinkStats(await client.read(PATHS.linkStats(Number(key))));
+          patches.push({ key, cells: parseLinkStats(await client.read(PATHS.linkStats(Number(key)))) });
         } catch (error) {
           // The input went away between polls; the next inputs poll removes it.
           if (error instanceof DeviceHttpError && error.status === 404) continue;
           throw error;
         }
-        const row = ctx.row(TABLE.inputs, key);
-        if (row) updated.push({ key, cells: { ...row.cells, ...links } });
       }
-      if (updated.length > 0) ctx.upsertRows(TABLE.inputs, updated);
+      // Only the three link columns of each input row are compared and changed.
+      if (patches.length > 0) ctx.patchRows(TABLE.inputs, patches);
     },
   },
   {

@@ -64,6 +64,10 @@ export class SupervisedContext implements ElementContext {
     this.host.values.upsertRows(tableId, rows, this.clock.now());
   }
 
+  patchRows(tableId: string, patches: Row[]): void {
+    this.host.values.patchRows(tableId, patches, this.clock.now());
+  }
+
   pollNow(groupId: string): void {
     this.host.pollNow(groupId);
   }

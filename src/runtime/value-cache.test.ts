@@ -140,4 +140,32 @@ describe('ValueCache', () => {
     ]);
     expect(messages.filter((m) => m.type === 'rows')).toHaveLength(5); // live updates are not deferred
   });
+
+  it('patches the given cells of existing rows, comparing and writing only when one changed', () => {
+    const { cache, writes, messages, unknown } = setUp();
+    cache.fillTable('outputs', [{ key: 'a', cells: { name: 'Out a', status: 'on', rxBitrate: 5000, loss: 0 } }, row('b', 'on')], 1);
+    writes.length = 0;
+    messages.length = 0;
+    cache.patchRows('outputs', [{ key: 'a', cells: { rxBitrate: 5000, loss: 0 } }, { key: 'ghost', cells: { rxBitrate: 1 } }], 2);
+    expect(writes).toEqual([]); // unchanged, and no row for the ghost
+    expect(messages).toEqual([]);
+    cache.patchRows('outputs', [{ key: 'a', cells: { rxBitrate: 5100 } }], 3);
+    cache.patchRows('outputs', [{ key: 'b', cells: { rxBitrate: 10 } }], 4); // a cell the row lacked: its shape changed
+    cache.patchRows('outputs', [{ key: 'a', cells: { status: 'off' } }], 5);
+    cache.patchRows('outputs', [{ key: 'a', cells: { name: 'Renamed' } }], 6);
+    expect(writes).toEqual(['deferrable row a', 'row b', 'row a', 'row a']);
+    expect(cache.row('outputs', 'a')).toEqual({ key: 'a', cells: { name: 'Renamed', status: 'off', rxBitrate: 5100, loss: 0 } });
+    expect(cache.tableView('outputs')?.rows.map((r) => [r.key, r.displayKey, r.updatedAt])).toEqual([['a', 'Renamed', 6], ['b', 'Out b', 4]]);
+    expect(messages[0]).toEqual({
+      type: 'rows',
+      elementId: 'e1',
+      tableId: 'outputs',
+      rows: [{ key: 'a', displayKey: 'Out a', cells: { name: 'Out a', status: 'on', rxBitrate: 5100, loss: 0 }, stale: false, updatedAt: 3 }],
+      removed: [],
+    });
+    // What was published and queued before is not changed by a later patch.
+    expect(messages[0].type === 'rows' && messages[0].rows[0].cells.status).toBe('on');
+    cache.patchRows('ghost', [], 7);
+    expect(unknown).toEqual(['table ghost']);
+  });
 });

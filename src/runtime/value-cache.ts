@@ -178,6 +178,37 @@ export class ValueCache {
     this.report(tableId, rows, now, false);
   }
 
+  /**
+   * Changes the given cells of rows the table has, leaving their other cells as they are;
+   * a key without a row is skipped. Only the given cells are compared, and the row is
+   * copied once, when one of them changed: a poll that refreshes a few columns of wide rows
+   * (link statistics of an input) need not copy and compare the whole row.
+   */
+  patchRows(tableId: string, patches: Row[], now: number): void {
+    const table = this.tables.get(tableId);
+    if (!table) {
+      this.onUnknown('table', tableId);
+      return;
+    }
+    let changed: RowView[] | null = null;
+    for (const patch of patches) {
+      const current = table.rows.get(patch.key);
+      if (!current) continue;
+      const change = comparePatch(current.cells, patch.cells, table.volatile, table.def.displayColumn);
+      if (change === 'none') {
+        if (!current.fresh) {
+          current.fresh = true;
+          (changed ??= []).push(this.rowView(current));
+        }
+        continue;
+      }
+      const cells = { ...current.cells, ...patch.cells };
+      const displayKey = String(cells[table.def.displayColumn] ?? patch.key);
+      (changed ??= []).push(this.replaceRow(table, patch.key, cells, displayKey, change, now, current.seen));
+    }
+    if (changed) this.bus.publish({ type: 'rows', elementId: this.elementId, tableId, rows: changed, removed: [] });
+  }
+
   paramView(paramId: string): ParamView | undefined {
     const state = this.params.get(paramId);
     return state && this.viewOf(state);
@@ -219,13 +250,7 @@ export class ValueCache {
         }
         continue;
       }
-      const state: RowState = { key: row.key, cells: { ...row.cells }, displayKey, updatedAt: now, fresh: true, seen: generation };
-      table.rows.set(row.key, state);
-      this.writer.queueRow(
-        { elementId: this.elementId, tableId, key: row.key, displayKey, cells: state.cells, updatedAt: now },
-        change === 'volatile',
-      );
-      (changed ??= []).push(this.rowView(state));
+      (changed ??= []).push(this.replaceRow(table, row.key, { ...row.cells }, displayKey, change, now, generation));
     }
     let removed: string[] | null = null;
     if (replace) {
@@ -239,6 +264,17 @@ export class ValueCache {
     if (changed || removed) {
       this.bus.publish({ type: 'rows', elementId: this.elementId, tableId, rows: changed ?? [], removed: removed ?? [] });
     }
+  }
+
+  /** Keeps `cells` (the cache's own copy) as the row's new state and queues its write. */
+  private replaceRow(table: TableState, key: string, cells: Record<string, Value>, displayKey: string, change: CellChange, now: number, seen: number): RowView {
+    const state: RowState = { key, cells, displayKey, updatedAt: now, fresh: true, seen };
+    table.rows.set(key, state);
+    this.writer.queueRow(
+      { elementId: this.elementId, tableId: table.def.id, key, displayKey, cells, updatedAt: now },
+      change === 'volatile',
+    );
+    return this.rowView(state);
   }
 
   private publishParams(): void {
@@ -298,4 +334,15 @@ function compareCells(current: Record<string, Value>, next: Record<string, Value
   for (const _column in current) count--;
   // A column that appeared or vanished is a change of the row's shape, never deferred.
   return count === 0 ? change : 'other';
+}
+
+/** How the given cells differ from the kept row: a cell the row does not have, or the display column, is never deferred. */
+function comparePatch(current: Record<string, Value>, patch: Record<string, Value>, volatile: ReadonlySet<string>, displayColumn: string): CellChange {
+  let change: CellChange = 'none';
+  for (const column in patch) {
+    if (current[column] === patch[column]) continue;
+    if (!volatile.has(column) || column === displayColumn || !(column in current)) return 'other';
+    change = 'volatile';
+  }
+  return change;
 }

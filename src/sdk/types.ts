@@ -328,6 +328,11 @@ export interface ElementContext {
   fillTable(tableId: string, rows: Row[]): void;
   /** Adds or updates the given rows, leaving the others. */
   upsertRows(tableId: string, rows: Row[]): void;
+  /**
+   * Changes only the given cells of rows the table already has (a key without a row is
+   * skipped): for a poll that refreshes a few columns of rows another poll fills.
+   */
+  patchRows(tableId: string, patches: Row[]): void;
   /** Puts a poll group at the front of the queue (e.g. refresh outputs after Play Stream). */
   pollNow(groupId: string): void;
   /**

@@ -124,6 +124,15 @@ export class FakeContext implements ElementContext {
     this.tables.set(tableId, [...byKey.values()]);
   }
 
+  patchRows(tableId: string, patches: Row[]): void {
+    const rows = this.rows(tableId);
+    const patched = patches.flatMap((patch) => {
+      const row = rows.find((candidate) => candidate.key === patch.key);
+      return row ? [{ key: row.key, cells: { ...row.cells, ...patch.cells } }] : [];
+    });
+    this.upsertRows(tableId, patched);
+  }
+
   pollNow(groupId: string): void {
     this.polledNow.push(groupId);
   }
