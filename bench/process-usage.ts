@@ -16,11 +16,15 @@ export interface UsageSample {
   writeBytes: number | null;
 }
 
-export function sampleUsage(pid: number): UsageSample {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User + system CPU seconds of a process or thread, from its `stat` file's text. */
+export function statCpuSeconds(stat: string): number {
   // Fields after the command name, which is in parentheses and may contain spaces.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+export function sampleUsage(pid: number): UsageSample {
+  const cpuSeconds = statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   let writeBytes: number | null = null;
@@ -30,6 +34,46 @@ export function sampleUsage(pid: number): UsageSample {
     writeBytes = null;
   }
   return { at: Date.now(), cpuSeconds, rssBytes: rssKb * 1024, writeBytes };
+}
+
+/**
+ * The CPU of a process's main thread alone, as a sample with nothing else: for Node, the
+ * event loop (and the JavaScript on it), without its worker and garbage-collector threads.
+ */
+export function sampleMainThread(pid: number): UsageSample {
+  return { at: Date.now(), cpuSeconds: statCpuSeconds(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')), rssBytes: 0, writeBytes: null };
+}
+
+/** The whole machine's CPU time so far, in seconds summed over its cores. */
+export interface MachineSample {
+  busySeconds: number;
+  /** Busy and idle together. */
+  totalSeconds: number;
+  cores: number;
+}
+
+/**
+ * From /proc/stat's text: everything the cores did but idle and wait for storage, whoever
+ * for (processes, the kernel's own threads, interrupts, time taken by the hypervisor).
+ */
+export function sampleMachine(stat = readFileSync('/proc/stat', 'utf8')): MachineSample {
+  const lines = stat.split('\n');
+  const all = lines.find((line) => line.startsWith('cpu '));
+  if (!all) throw new Error('/proc/stat has no cpu line');
+  // user nice system idle iowait irq softirq steal (guest time is counted in user already)
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = all.trim().split(/\s+/).slice(1, 9).map((field) => Number(field) || 0);
+  const busy = user + nice + system + irq + softirq + steal;
+  return {
+    busySeconds: busy / TICKS_PER_SECOND,
+    totalSeconds: (busy + idle + iowait) / TICKS_PER_SECOND,
+    cores: lines.filter((line) => /^cpu\d/.test(line)).length,
+  };
+}
+
+/** The machine's busy time between two samples, in percent of one core (200 = two cores busy). */
+export function machineBusyPercent(from: MachineSample, to: MachineSample): number {
+  const total = to.totalSeconds - from.totalSeconds;
+  return total > 0 ? ((to.busySeconds - from.busySeconds) / total) * to.cores * 100 : 0;
 }
 
 /** CPU between two samples as a percentage of one core (100 = one core busy). */

@@ -26,7 +26,7 @@ import { Farm } from './farm-client.js';
 import { CHANGED_INPUT, DEVICE_PORT, FARM_API_KEY, deviceHost, deviceKind, preciseNow } from './farm-layout.js';
 import { floorPlan, measureFloor } from './floor-run.js';
 import { percentile, round } from './percentiles.js';
-import { cpuPercent, sampleUsage, writeRate, type UsageSample } from './process-usage.js';
+import { cpuPercent, machineBusyPercent, sampleMachine, sampleMainThread, sampleUsage, writeRate, type UsageSample } from './process-usage.js';
 import { startTally } from './tally-process.js';
 import { parseHttpThreads } from '../src/cli/cli-settings.js';
 import { parseHeapGrowth } from '../src/cli/heap-growth.js';
@@ -111,6 +111,11 @@ interface PendingChange {
 }
 
 const usageOf = (pids: number[]): UsageSample[] => pids.map((pid) => sampleUsage(pid));
+/** The bench's own CPU since `start` (its actions, the live subscription, its clients), in percent of one core. */
+const benchCpuPercent = (start: NodeJS.CpuUsage, elapsedMs: number): number => {
+  const used = process.cpuUsage(start);
+  return elapsedMs > 0 ? ((used.user + used.system) / 1000 / elapsedMs) * 100 : 0;
+};
 const cpuOf = (from: UsageSample[], to: UsageSample[]): number => from.reduce((sum, sample, i) => sum + cpuPercent(sample, to[i]), 0);
 
 /** From `/metrics`: rows the store wrote, and the poll lateness histogram's cumulative counts by bound (s), all connectors together. */
@@ -313,7 +318,10 @@ async function main(): Promise<void> {
     const from = preciseNow();
     const farmPids = farm.pids;
     const tallyStart = sampleUsage(tallyPid);
+    const eventLoopStart = sampleMainThread(tallyPid);
     const farmStart = usageOf(farmPids);
+    const benchStart = process.cpuUsage();
+    const machineStart = sampleMachine();
     const requestsStart = await farm.requests();
     const metricsStart = await scrapeMetrics(api);
     const timers = [
@@ -340,6 +348,9 @@ async function main(): Promise<void> {
     // The request mix the floor replays is the window's own: nothing after it is counted.
     await farm.record(false);
     const tallyEnd = sampleUsage(tallyPid);
+    const eventLoopEnd = sampleMainThread(tallyPid);
+    const machineEnd = sampleMachine();
+    const benchCpu = benchCpuPercent(benchStart, to - from);
     // Other processes on the machine take CPU from Tally: the 1-minute load says how much.
     const loadAverage = round(loadavg()[0], 2);
     const farmEnd = usageOf(farmPids);
@@ -360,6 +371,8 @@ async function main(): Promise<void> {
     await farm.stop();
 
     const cpu = cpuPercent(tallyStart, tallyEnd);
+    const farmCpu = cpuOf(farmStart, farmEnd);
+    const machineCpu = machineBusyPercent(machineStart, machineEnd);
     const baseline = floor.cpuPercent;
     const rssMB = tallyEnd.rssBytes / 2 ** 20;
     const storeBytes = writeRate(tallyStart, tallyEnd);
@@ -406,10 +419,18 @@ async function main(): Promise<void> {
       storeWriteKBPerSecond: storeBytes === null ? null : round(storeBytes / 1024, 0),
       floorRequestsPerSecond: round(floor.requestsPerSecond, 0),
       floorFailures: floor.failures,
-      farmCpuPercent: round(cpuOf(farmStart, farmEnd)),
+      farmCpuPercent: round(farmCpu),
       farmCpuPercentDuringFloor: round(floor.farmCpuPercent),
       createElementsPerSecond: round(N / createSeconds, 0),
       machineLoadAverage: loadAverage,
+      /** Tally's main thread alone: the event loop, which runs every element's polls. */
+      eventLoopCpuPercent: round(cpuPercent(eventLoopStart, eventLoopEnd)),
+      /** The whole machine, in percent of one core, of `machineCapacityPercent`. */
+      machineCpuPercent: round(machineCpu),
+      machineCapacityPercent: machineEnd.cores * 100,
+      benchCpuPercent: round(benchCpu),
+      /** What else kept the machine busy: the kernel's own threads, interrupts, other work. */
+      otherCpuPercent: round(Math.max(0, machineCpu - cpu - farmCpu - benchCpu)),
       ...(rssSeries.length > 1 ? { soakRssStartMB: round(rssSeries[0], 0), soakRssGrowthMB: round(rssSeries[rssSeries.length - 1] - rssSeries[0], 0) } : {}),
       ...(args['cpu-prof'] ? { cpuProfileDir: args['cpu-prof'] } : {}),
     };
@@ -417,6 +438,7 @@ async function main(): Promise<void> {
       [
         `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element; main heap ${result.heapUsedMB} of ${result.heapTotalMB} MB, external ${result.externalMB} MB)`,
         `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU`,
+        `machine: ${result.machineCpuPercent}% of ${result.machineCapacityPercent}% busy: Tally ${result.cpuPercent}% (its event loop ${result.eventLoopCpuPercent}%), farm ${result.farmCpuPercent}%, bench ${result.benchCpuPercent}%, everything else ${result.otherCpuPercent}%`,
         `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}`,
         `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms; event loop lag p99 ${result.eventLoopLagP99Ms ?? 'n/a'} ms, max ${result.eventLoopLagMaxMs ?? 'n/a'} ms over the window`,
         `actions: ${result.actions} ok, ${result.actionsRefused} refused; latency p50 ${result.actionLatencyP50Ms} ms p99 ${result.actionLatencyP99Ms} ms`,
