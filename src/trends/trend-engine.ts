@@ -24,6 +24,7 @@ import { BUCKET_FIELDS, POINT_FIELDS, TrendStore, bucketColumns, pointColumns, t
 import { PendingColumns } from './pending-columns.js';
 import { WritesInTurn } from '../store/writes-in-turn.js';
 import { CheckpointWheel, phaseOf, type Checkpointed } from './checkpoint-wheel.js';
+import { SeriesIndex } from './series-index.js';
 
 export type TrendWindow = 'raw' | '5m' | '1h' | '1d';
 
@@ -117,10 +118,9 @@ interface ElementEntry {
   connectorId: string | null;
   shape: TrendedShape | undefined;
   state: ElementState;
-  series: Map<string, Series>;
+  series: SeriesIndex<Series>;
 }
 
-const seriesKey = (paramId: string, rowKey: string): string => (rowKey === '' ? paramId : `${paramId}\u0000${rowKey}`);
 
 export class TrendEngine {
   private readonly store: TrendStore;
@@ -217,7 +217,7 @@ export class TrendEngine {
     const from = query.from ?? to - DEFAULT_SPAN[window];
     await this.flush(false);
     const rowKey = query.row ?? '';
-    const series = this.entries.get(elementId)?.series.get(seriesKey(paramId, rowKey));
+    const series = this.entries.get(elementId)?.series.get(paramId, rowKey);
     const seriesId = series?.id ?? this.store.findSeries(elementId, paramId, rowKey);
     if (window === 'raw') return { window, points: seriesId === undefined ? [] : this.store.points(seriesId, from, to, MAX_POINTS) };
     const ms = WINDOW_MS[window];
@@ -304,7 +304,7 @@ export class TrendEngine {
   private entry(elementId: string): ElementEntry {
     let entry = this.entries.get(elementId);
     if (!entry) {
-      entry = { id: elementId, connectorId: null, shape: undefined, state: 'initialising', series: new Map() };
+      entry = { id: elementId, connectorId: null, shape: undefined, state: 'initialising', series: new SeriesIndex() };
       this.entries.set(elementId, entry);
     }
     return entry;
@@ -357,7 +357,7 @@ export class TrendEngine {
     const entry = this.entries.get(elementId) ?? this.lookupEntry(elementId);
     const columns = entry?.shape?.columns.get(tableId);
     if (!entry || !columns) return;
-    for (const key of removed) for (const column of columns) entry.series.delete(seriesKey(column.key, key));
+    for (const key of removed) for (const column of columns) entry.series.delete(column.key, key);
     for (const row of rows) {
       if (row.stale) continue;
       for (const column of columns) this.record(entry, column.key, row.key, row.displayKey, row.cells[column.id] ?? null, row.updatedAt);
@@ -376,11 +376,10 @@ export class TrendEngine {
   private record(entry: ElementEntry, paramId: string, rowKey: string, displayKey: string, value: Value, t: number): void {
     const v = typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
     if (!Number.isFinite(v)) return;
-    const key = seriesKey(paramId, rowKey);
-    let series = entry.series.get(key);
+    let series = entry.series.get(paramId, rowKey);
     if (!series) {
       series = this.openSeries(entry.id, paramId, rowKey, displayKey);
-      entry.series.set(key, series);
+      entry.series.set(paramId, rowKey, series);
     }
     series.displayKey = displayKey;
     if (series.last === v) return;
