@@ -1,28 +1,26 @@
 /** The normal polling: account (version, summary) and the Cloudport Services table. */
-import type { ElementContext, Row } from '../../src/sdk/index.js';
+import type { ElementContext, Row, Value } from '../../src/sdk/index.js';
 import { parseServices, parseSummary, parseVersion, PATHS } from './cloudport-api.js';
 import { cloudportRequest } from './cloudport-session.js';
 
 export async function pollAccount(ctx: ElementContext): Promise<void> {
-  const version = await cloudportRequest(ctx, PATHS.version);
-  ctx.reportIfChanged(PATHS.version, version.text, () => {
-    const info = parseVersion(version.json());
-    ctx.setParams({
-      customerName: info.customer,
-      automationVersion: info.automationVersion,
-      liveVersion: info.liveVersion,
-      playoutVersions: info.playoutVersions,
-    });
-  });
-  const summary = await cloudportRequest(ctx, PATHS.summary);
-  ctx.reportIfChanged(PATHS.summary, summary.text, () => {
-    const health = parseSummary(summary.json());
-    ctx.setParams({
-      healthStatus: health.healthStatus,
-      servicesTotal: health.servicesTotal,
-      servicesUnhealthy: health.servicesUnhealthy,
-    });
-  });
+  await reportParams(ctx, PATHS.version, parseVersion, (info) => ({
+    customerName: info.customer,
+    automationVersion: info.automationVersion,
+    liveVersion: info.liveVersion,
+    playoutVersions: info.playoutVersions,
+  }));
+  await reportParams(ctx, PATHS.summary, parseSummary, (health) => ({
+    healthStatus: health.healthStatus,
+    servicesTotal: health.servicesTotal,
+    servicesUnhealthy: health.servicesUnhealthy,
+  }));
+}
+
+/** Asks `path` and shows what its answer says, unless it is the answer last reported. */
+async function reportParams<T>(ctx: ElementContext, path: string, parse: (body: unknown) => T, params: (parsed: T) => Record<string, Value>): Promise<void> {
+  const answer = await cloudportRequest(ctx, path);
+  ctx.reportIfChanged(path, answer.text, () => ctx.setParams(params(parse(answer.json()))));
 }
 
 /**
