@@ -17,8 +17,10 @@ export const OUTPUT_NO_DATA = 0;
 
 export type OutputType = 'sdi' | 'ip' | 'ndi';
 
-/** Link-statistics cells of an input row (kept between input polls while it is live). */
-/** A type, not an interface, so that it is a row's cells as it is (a patch of the inputs table). */
+/**
+ * Link-statistics cells of an input row (kept between input polls while it is live). A type,
+ * not an interface, so that it is a row's cells as it is (a patch of the inputs table).
+ */
 export type LinkCells = {
   rxBitrate: number | null;
   rtt: number | null;

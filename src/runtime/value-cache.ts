@@ -196,10 +196,7 @@ export class ValueCache {
       if (!current) continue;
       const change = comparePatch(current.cells, patch.cells, table.volatile, table.def.displayColumn);
       if (change === 'none') {
-        if (!current.fresh) {
-          current.fresh = true;
-          (changed ??= []).push(this.rowView(current));
-        }
+        if (this.freshen(current)) (changed ??= []).push(this.rowView(current));
         continue;
       }
       const cells = { ...current.cells, ...patch.cells };
@@ -244,10 +241,7 @@ export class ValueCache {
       const change = current?.displayKey === displayKey ? compareCells(current.cells, row.cells, table.volatile) : 'other';
       if (current && change === 'none') {
         current.seen = generation;
-        if (!current.fresh) {
-          current.fresh = true;
-          (changed ??= []).push(this.rowView(current));
-        }
+        if (this.freshen(current)) (changed ??= []).push(this.rowView(current));
         continue;
       }
       (changed ??= []).push(this.replaceRow(table, row.key, { ...row.cells }, displayKey, change, now, generation));
@@ -264,6 +258,13 @@ export class ValueCache {
     if (changed || removed) {
       this.bus.publish({ type: 'rows', elementId: this.elementId, tableId, rows: changed ?? [], removed: removed ?? [] });
     }
+  }
+
+  /** A row the device confirmed unchanged is fresh again; true when it was stale (its view must be pushed). */
+  private freshen(row: RowState): boolean {
+    if (row.fresh) return false;
+    row.fresh = true;
+    return true;
   }
 
   /** Keeps `cells` (the cache's own copy) as the row's new state and queues its write. */

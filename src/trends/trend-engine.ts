@@ -121,7 +121,6 @@ interface ElementEntry {
   series: SeriesIndex<Series>;
 }
 
-
 export class TrendEngine {
   private readonly store: TrendStore;
   private readonly write: (batch: TrendBatch) => Promise<void>;
