@@ -1,15 +1,18 @@
 /**
  * One process of the simulator farm: up to {@link DEVICES_PER_SHARD} simulated devices
  * (StreamHub device models, and CLOUDPORT services), each listening on its own loopback
- * address. Models advance only when asked (at each request), so idle devices cost nothing.
+ * address. Models advance only when asked (at each request), so idle devices cost nothing;
+ * StreamHubs answer through the lean server of farm-http.ts.
  *
  * It records what the bench measures at the device: when each periodic poll arrived (poll
  * lateness), when an operator command arrived (action latency), when the first poll after
  * a device-side change was answered (live latency), and the request mix (the floor replays
  * it). Driven over IPC by bench/run.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { DeviceModel, SimulatorInstance, createRequestListener } from '../connectors/haivision-manager/simulator/index.js';
+import type { Socket } from 'node:net';
+import { DeviceModel } from '../connectors/haivision-manager/simulator/index.js';
+import type { QueryParams } from '../connectors/haivision-manager/simulator/device-types.js';
+import { createPlainHttpServer, type PlainAnswer, type PlainRequest } from './farm-http.js';
 import { CloudportModel } from '../connectors/amagi-cloudport/simulator/index.js';
 import { listen, type ListeningAdapter } from '../connectors/amagi-cloudport/simulator/http-adapter.js';
 import { isLive, parseInputs } from '../connectors/haivision-manager/parse-responses.js';
@@ -25,7 +28,8 @@ const COMMAND_PATH = /\/play(IP)?Stream\//;
 interface FarmDevice {
   index: number;
   close(): Promise<void>;
-  instance?: SimulatorInstance;
+  /** The StreamHub's model; CLOUDPORT services have none. */
+  model?: DeviceModel;
   arrivals: number[];
   /** A device-side change waiting for the poll that sees it. */
   pendingChange: boolean;
@@ -66,7 +70,7 @@ async function handle(message: FarmRequest): Promise<FarmReply | undefined> {
     case 'report':
       return report(message.from, message.to, message.intervalMs);
     case 'plan':
-      return { type: 'plan', devices: devices.flatMap((device) => (device.instance ? [fullRatePlan(device.index, device.instance)] : [])) };
+      return { type: 'plan', devices: devices.flatMap((device) => (device.model ? [fullRatePlan(device.index, device.model)] : [])) };
     case 'stop':
       await Promise.all(devices.map((device) => device.close()));
       return { type: 'stopped' };
@@ -97,48 +101,66 @@ async function startDevice(index: number, cloudportShare: number, seed: number):
     };
     return device;
   }
-  const instance = new SimulatorInstance(
-    new DeviceModel({ seed: seed + index, apiKey: FARM_API_KEY, identifier: `SH-BENCH-${index}`, now: Date.now() }),
-    true,
-  );
-  device.instance = instance;
-  const answer = createRequestListener(instance);
-  const server: Server = createServer((request, response) => {
-    observe(device, request, response);
-    answer(request, response);
-  });
-  // Longer than Tally's keep-alive, so the client is the one to close idle connections.
-  server.keepAliveTimeout = 65_000;
+  const model = new DeviceModel({ seed: seed + index, apiKey: FARM_API_KEY, identifier: `SH-BENCH-${index}`, now: Date.now() });
+  device.model = model;
+  const server = createPlainHttpServer((request) => answer(device, model, request));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(DEVICE_PORT, host, () => resolve());
   });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   device.close = () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());
-      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
     });
   return device;
 }
 
-function observe(device: FarmDevice, request: IncomingMessage, response: ServerResponse): void {
+/** Moves the StreamHub on to now and answers, noting what the bench measures at the device. */
+function answer(device: FarmDevice, model: DeviceModel, request: PlainRequest): PlainAnswer {
   requests++;
   const at = preciseNow();
-  const url = request.url ?? '/';
-  const path = url.split('?', 1)[0];
-  if (path.startsWith('/_sim/')) return;
+  const query = request.target.indexOf('?');
+  const path = query < 0 ? request.target : request.target.slice(0, query);
+  model.advance(Date.now());
+  const body = bodyOf(request.body);
+  const reply: PlainAnswer =
+    body === NOT_JSON
+      ? { status: 400, contentType: 'application/json', body: '{"success":false,"error":"body is not JSON"}' }
+      : model.handle(request.method, path, queryOf(request.target, query), body);
   if (request.method !== 'GET') {
     if (COMMAND_PATH.test(path) || path === '/config/item') send({ type: 'command', index: device.index, at });
-    return;
+    return reply;
   }
   if (COMMAND_PATH.test(path)) send({ type: 'command', index: device.index, at });
-  if (recording) remember(device, url, undefined);
-  if (path !== PERIODIC_PATH) return;
+  if (recording) remember(device, request.target, undefined);
+  if (path !== PERIODIC_PATH) return reply;
   if (recording) device.arrivals.push(at);
   // Changes are followed whether or not the window is recorded: the last ones land after it.
   if (device.pendingChange) {
     device.pendingChange = false;
-    response.once('finish', () => send({ type: 'seen', index: device.index, at: preciseNow() }));
+    reply.sent = () => send({ type: 'seen', index: device.index, at: preciseNow() });
+  }
+  return reply;
+}
+
+function queryOf(target: string, start: number): QueryParams {
+  return start < 0 ? {} : Object.fromEntries(new URLSearchParams(target.slice(start + 1)));
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+function bodyOf(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
   }
 }
 
@@ -153,10 +175,10 @@ function remember(device: FarmDevice, url: string, authorization: string | undef
 /** Connects or disconnects the device's last input, as a field unit coming and going would. */
 function change(index: number): FarmReply {
   const device = byIndex(index);
-  const input = device?.instance?.device.input(CHANGED_INPUT);
-  if (!device?.instance || !input) return { type: 'error', message: `device ${index} has no input ${CHANGED_INPUT}` };
+  const input = device?.model?.input(CHANGED_INPUT);
+  if (!device?.model || !input) return { type: 'error', message: `device ${index} has no input ${CHANGED_INPUT}` };
   const connected = !input.connected;
-  device.instance.device.setConnected(input, connected);
+  device.model.setConnected(input, connected);
   device.pendingChange = true;
   return { type: 'changed', index, inputKey: String(CHANGED_INPUT), connected, at: preciseNow() };
 }
@@ -166,9 +188,9 @@ function change(index: number): FarmReply {
  * its inputs, its outputs, and the link statistics of each live input, found from the
  * device's own answer by the connector's own parsing.
  */
-function fullRatePlan(index: number, instance: SimulatorInstance): RequestMix {
+function fullRatePlan(index: number, model: DeviceModel): RequestMix {
   const withKey = (path: string): string => `${path}?api_key=${encodeURIComponent(FARM_API_KEY)}`;
-  const answer = instance.device.handle('GET', PATHS.inputs, { api_key: FARM_API_KEY }, null);
+  const answer = model.handle('GET', PATHS.inputs, { api_key: FARM_API_KEY }, null);
   const live = parseInputs(JSON.parse(answer.body), () => undefined).filter((row) => isLive(row.cells.channelStatus));
   const paths = [PATHS.inputs, PATHS.outputs, ...live.map((row) => PATHS.linkStats(Number(row.key)))];
   return { index, paths: paths.map((path) => ({ url: withKey(path), count: 1 })) };
@@ -180,7 +202,7 @@ function report(from: number, to: number, intervalMs: number): FarmReply {
   let polls = 0;
   const mix: RequestMix[] = [];
   for (const device of devices) {
-    if (device.instance) {
+    if (device.model) {
       const figures = cycleLateness(device.arrivals, intervalMs, from, to);
       for (const value of figures.lateness) lateness.push(Math.round(value * 10) / 10);
       missed += figures.missed;
