@@ -12,11 +12,11 @@
 import type { Socket } from 'node:net';
 import { DeviceModel } from '../connectors/haivision-manager/simulator/index.js';
 import type { QueryParams } from '../connectors/haivision-manager/simulator/device-types.js';
-import { createPlainHttpServer, type PlainAnswer, type PlainRequest } from './farm-http.js';
 import { CloudportModel } from '../connectors/amagi-cloudport/simulator/index.js';
 import { listen, type ListeningAdapter } from '../connectors/amagi-cloudport/simulator/http-adapter.js';
 import { isLive, parseInputs } from '../connectors/haivision-manager/parse-responses.js';
 import { PATHS } from '../connectors/haivision-manager/device-api.js';
+import { createPlainHttpServer, type PlainAnswer, type PlainRequest } from './farm-http.js';
 import { cycleLateness } from './poll-lateness.js';
 import { CHANGED_INPUT, DEVICE_PORT, FARM_API_KEY, deviceHost, deviceKind, preciseNow } from './farm-layout.js';
 import type { FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
