@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { forkScript } from './child-script.js';
-import { DEVICES_PER_SHARD } from './farm-layout.js';
+import { devicesPerShard } from './farm-layout.js';
 import type { FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
 
 type Unsolicited = Extract<FarmReply, { type: 'command' | 'seen' }>;
@@ -46,6 +46,7 @@ export class Farm {
   private constructor(
     private readonly shards: FarmShard[],
     readonly first: number[],
+    private readonly perShard: number,
   ) {}
 
   static async start(
@@ -55,16 +56,17 @@ export class Farm {
     nodeFlags: string[],
     onEvent: (event: Unsolicited) => void,
   ): Promise<Farm> {
+    const perShard = devicesPerShard();
     const shards: FarmShard[] = [];
     const first: number[] = [];
-    for (let start = 0; start < devices; start += DEVICES_PER_SHARD) {
+    for (let start = 0; start < devices; start += perShard) {
       shards.push(new FarmShard(forkScript('bench/sim-farm', [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], nodeFlags }), onEvent));
       first.push(start);
     }
-    const farm = new Farm(shards, first);
+    const farm = new Farm(shards, first, perShard);
     await Promise.all(
       shards.map((shard, i) =>
-        shard.ask<'ready'>({ type: 'start', first: first[i], count: Math.min(DEVICES_PER_SHARD, devices - first[i]), cloudportShare, seed }),
+        shard.ask<'ready'>({ type: 'start', first: first[i], count: Math.min(perShard, devices - first[i]), cloudportShare, seed }),
       ),
     );
     return farm;
@@ -112,6 +114,6 @@ export class Farm {
   }
 
   private shardOf(index: number): FarmShard {
-    return this.shards[Math.floor(index / DEVICES_PER_SHARD)];
+    return this.shards[Math.floor(index / this.perShard)];
   }
 }

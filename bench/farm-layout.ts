@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Where each simulated device of the farm lives and what it is. Every device has its own
  * loopback address (127.1.x.y) on the device's usual port, so Tally sees N distinct origins
@@ -8,12 +10,32 @@ export const FARM_API_KEY = 'bench-streamhub-key';
 /** The StreamHub input the farm connects and disconnects (device-side changes); actions use the others. */
 export const CHANGED_INPUT = 8;
 /**
- * Devices per farm process: each costs a listening socket and an accepted one, so 5,000 use
- * half of the 20,000 descriptors this machine allows a process. Fewer, busier processes are
- * cheaper per request: a process woken for one request pays the whole wake-up for it (at
- * 10,000 devices, 2 processes cost 157 µs a request where 4 cost 187–211 µs).
+ * The most devices a farm process holds. Fewer, busier processes are cheaper per request: a
+ * process woken for one request pays the whole wake-up for it (at 10,000 devices, 2
+ * processes cost 151–158 µs a request where 4 cost 187–211 µs).
  */
-export const DEVICES_PER_SHARD = 5000;
+const MOST_DEVICES_PER_SHARD = 5000;
+/** Descriptors a farm process keeps beside its devices' (stdio, IPC, node's own). */
+const RESERVED_DESCRIPTORS = 100;
+
+/**
+ * Devices per farm process: each costs a listening socket and an accepted one, so the
+ * process's open-file limit (the soft one, from /proc/self/limits; children inherit it)
+ * caps it below {@link MOST_DEVICES_PER_SHARD}.
+ */
+export function devicesPerShard(limits = readLimits()): number {
+  const soft = /^Max open files\s+(\d+)/m.exec(limits)?.[1];
+  if (soft === undefined) return MOST_DEVICES_PER_SHARD;
+  return Math.max(1, Math.min(MOST_DEVICES_PER_SHARD, Math.floor((Number(soft) - RESERVED_DESCRIPTORS) / 2)));
+}
+
+function readLimits(): string {
+  try {
+    return readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 export type DeviceKind = 'haivision-manager' | 'amagi-cloudport';
 

@@ -1,5 +1,5 @@
 /**
- * One process of the simulator farm: up to {@link DEVICES_PER_SHARD} simulated devices
+ * One process of the simulator farm: up to {@link devicesPerShard} simulated devices
  * (StreamHub device models, and CLOUDPORT services), each listening on its own loopback
  * address. Models advance only when asked (at each request), so idle devices cost nothing;
  * StreamHubs answer through the lean server of farm-http.ts.

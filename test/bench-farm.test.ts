@@ -2,6 +2,7 @@ import { connect, type AddressInfo, type Server } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPlainHttpServer, parseHead, type PlainRequest } from '../bench/farm-http.js';
+import { devicesPerShard } from '../bench/farm-layout.js';
 
 let server: Server | undefined;
 let agent: Agent | undefined;
@@ -94,5 +95,19 @@ describe('parseHead', () => {
     expect(parseHead('GET /x HTTP/1.1\r\nContent-Length: -1')).toBe('malformed Content-Length');
     expect(parseHead('GET /x HTTP/1.1\r\nno colon')).toBe('malformed header');
     expect(parseHead('GET x HTTP/1.1')).toBe('malformed request line');
+  });
+});
+
+describe('devicesPerShard', () => {
+  const limits = (soft: string): string =>
+    `Limit                     Soft Limit           Hard Limit           Units     \nMax open files            ${soft}                20000                files     \n`;
+
+  it('keeps two descriptors a device within the soft open-file limit, up to 5,000 devices', () => {
+    expect(devicesPerShard(limits('20000'))).toBe(5000);
+    expect(devicesPerShard(limits('8192'))).toBe(4046);
+    expect(devicesPerShard(limits('1024'))).toBe(462);
+    expect(devicesPerShard(limits('50'))).toBe(1);
+    expect(devicesPerShard(limits('unlimited'))).toBe(5000);
+    expect(devicesPerShard('')).toBe(5000);
   });
 });
