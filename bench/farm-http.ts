@@ -36,8 +36,22 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** Longer than Tally's keep-alive, so the client is the one to close idle connections. */
 const KEEP_ALIVE_SECONDS = 65;
 
-export function createPlainHttpServer(respond: PlainResponder): Server {
-  return createServer({ noDelay: true }, (socket) => serveConnection(socket, respond));
+/** A listening server; `stop` stops listening and drops the connections clients keep alive. */
+export type PlainHttpServer = Server & { stop(): Promise<void> };
+
+export function createPlainHttpServer(respond: PlainResponder): PlainHttpServer {
+  const open = new Set<Socket>();
+  const server = createServer({ noDelay: true }, (socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    serveConnection(socket, respond);
+  });
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      for (const socket of open) socket.destroy();
+    });
+  return Object.assign(server, { stop });
 }
 
 function serveConnection(socket: Socket, respond: PlainResponder): void {
@@ -95,8 +109,9 @@ export function parseHead(text: string): RequestHead | string {
     if (name === 'content-length') {
       if (!/^\d+$/.test(value)) return 'malformed Content-Length';
       head.contentLength = Number(value);
-    } else if (name === 'transfer-encoding') return 'Transfer-Encoding is not accepted; send Content-Length';
-    else if (name === 'connection') {
+    } else if (name === 'transfer-encoding') {
+      return 'Transfer-Encoding is not accepted; send Content-Length';
+    } else if (name === 'connection') {
       const token = value.toLowerCase();
       if (token === 'close') head.close = true;
       else if (token === 'keep-alive') head.close = false;
@@ -110,7 +125,7 @@ function refuse(socket: Socket, status: number, message: string): null {
   return null;
 }
 
-export function render(answer: PlainAnswer, close: boolean): string {
+function render(answer: PlainAnswer, close: boolean): string {
   let head = `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? 'Unknown'}\r\nContent-Type: ${answer.contentType}\r\n`;
   head += `Content-Length: ${Buffer.byteLength(answer.body)}\r\nCache-Control: no-cache\r\n`;
   for (const name in answer.headers) head += `${name}: ${answer.headers[name]}\r\n`;

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
-
 /**
  * Where each simulated device of the farm lives and what it is. Every device has its own
  * loopback address (127.1.x.y) on the device's usual port, so Tally sees N distinct origins
  * (N keep-alive pools) exactly as in a real network, without using up ephemeral ports.
  */
+import { readFileSync } from 'node:fs';
+
 export const DEVICE_PORT = 8893;
 export const FARM_API_KEY = 'bench-streamhub-key';
 /** The StreamHub input the farm connects and disconnects (device-side changes); actions use the others. */

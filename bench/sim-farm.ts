@@ -9,7 +9,6 @@
  * a device-side change was answered (live latency), and the request mix (the floor replays
  * it). Driven over IPC by bench/run.ts.
  */
-import type { Socket } from 'node:net';
 import { DeviceModel } from '../connectors/haivision-manager/simulator/index.js';
 import type { QueryParams } from '../connectors/haivision-manager/simulator/device-types.js';
 import { CloudportModel } from '../connectors/amagi-cloudport/simulator/index.js';
@@ -108,16 +107,7 @@ async function startDevice(index: number, cloudportShare: number, seed: number):
     server.once('error', reject);
     server.listen(DEVICE_PORT, host, () => resolve());
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  device.close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
+  device.close = () => server.stop();
   return device;
 }
 

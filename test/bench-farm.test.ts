@@ -1,15 +1,15 @@
-import { connect, type AddressInfo, type Server } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPlainHttpServer, parseHead, type PlainRequest } from '../bench/farm-http.js';
+import { createPlainHttpServer, parseHead, type PlainHttpServer, type PlainRequest } from '../bench/farm-http.js';
 import { devicesPerShard } from '../bench/farm-layout.js';
 
-let server: Server | undefined;
+let server: PlainHttpServer | undefined;
 let agent: Agent | undefined;
 
 afterEach(async () => {
   await agent?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await server?.stop();
   server = agent = undefined;
 });
 
