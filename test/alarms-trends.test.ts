@@ -188,6 +188,24 @@ describe('trend engine', () => {
     expect(rollupRows()).toBe(4);
   });
 
+  it('writes the open buckets of a row that left its table with the next flush, checkpoint or not', async () => {
+    await trends.stop();
+    trends = open(db, { clock: () => T0 + 1 });
+    runtime.state(E, 'active');
+    runtime.rows(E, [rowView('o1', 'SDI 1', { bitrate: 5000 }, { updatedAt: T0 }), rowView('o2', 'SDI 2', { bitrate: 8000 }, { updatedAt: T0 })]);
+    runtime.rows(E, [rowView('o1', 'SDI 1', { bitrate: 6000 }, { updatedAt: T0 + MIN })], ['o2']);
+    await trends.flush(false);
+    const written = db.prepare('SELECT window, t, sum, count FROM trend_rollups ORDER BY window').all();
+    expect(written).toEqual([300_000, 3_600_000, 86_400_000].map((window) => ({ window, t: window === 86_400_000 ? T0 - (T0 % DAY) : T0, sum: 8000, count: 1 })));
+    // The row that stayed is written at its checkpoint, and a row coming back starts afresh.
+    runtime.rows(E, [rowView('o2', 'SDI 2', { bitrate: 9000 }, { updatedAt: T0 + 2 * MIN })]);
+    await trends.flush();
+    const buckets = rollupPoints(await trends.query(E, 'outputs.bitrate', { from: T0, to: T0 + DAY, window: '5m', row: 'o1' }));
+    expect(buckets).toEqual([{ t: T0, avg: 5500, min: 5000, max: 6000, count: 2 }]);
+    const back = rollupPoints(await trends.query(E, 'outputs.bitrate', { from: T0, to: T0 + DAY, window: '5m', row: 'o2' }));
+    expect(back.map((bucket) => bucket.max)).toEqual([9000]);
+  });
+
   it('spreads the open buckets of many series over the checkpoint period, each written within it', async () => {
     await trends.stop();
     let clock = T0;
@@ -332,6 +350,17 @@ describe('trend engine', () => {
     await trends.flush();
     expect((db.prepare('SELECT COUNT(*) AS n FROM trend_points').get() as { n: number }).n).toBe(0);
     expect((db.prepare('SELECT COUNT(*) AS n FROM trend_rollups').get() as { n: number }).n).toBe(0);
+  });
+
+  it('writes nothing of a removed element after its removal, open buckets included', async () => {
+    await trends.stop();
+    trends = open(db, { clock: () => T0 + 1 });
+    runtime.state(E, 'active');
+    temperature(10, T0);
+    runtime.removed(E);
+    await trends.flush();
+    expect((db.prepare('SELECT COUNT(*) AS n FROM trend_rollups').get() as { n: number }).n).toBe(0);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM trend_series').get() as { n: number }).n).toBe(0);
   });
 
   it('exposes the latest values for the metrics gauges', () => {

@@ -20,11 +20,12 @@ import { TallyError, notFound } from '../errors.js';
 import { columnKey } from '../alarms/compiled-template.js';
 import type { ElementLookup } from '../alarms/alarm-engine.js';
 import { FlushTimer } from '../alarms/flush-timer.js';
-import { BUCKET_FIELDS, POINT_FIELDS, TrendStore, bucketColumns, pointColumns, type Bucket, type SeriesRow, type TrendBatch } from './trend-store.js';
+import { BUCKET_FIELDS, POINT_FIELDS, TrendStore, bucketColumns, pointColumns, type SeriesRow, type TrendBatch } from './trend-store.js';
 import { PendingColumns } from './pending-columns.js';
 import { WritesInTurn } from '../store/writes-in-turn.js';
 import { CheckpointWheel, phaseOf, type Checkpointed } from './checkpoint-wheel.js';
 import { SeriesIndex } from './series-index.js';
+import { OpenBuckets } from './open-buckets.js';
 
 export type TrendWindow = 'raw' | '5m' | '1h' | '1d';
 
@@ -92,19 +93,21 @@ export type TrendResult =
   | { window: 'raw'; points: { t: number; v: number }[] }
   | { window: Exclude<TrendWindow, 'raw'>; points: { t: number; avg: number; min: number; max: number; count: number }[] };
 
-/** An open rollup bucket being filled; while dirty, it waits in the checkpoint wheel. */
-interface Accumulator extends Bucket, Checkpointed {}
-
-interface Series {
+/**
+ * A trended parameter, or column of a row. While its open buckets changed since they were
+ * last written (dirty), it waits in the checkpoint wheel.
+ */
+interface Series extends Checkpointed {
   id: number;
   paramId: string;
   rowKey: string;
   displayKey: string;
-  /** Last live value, null after a gap or before the first. */
-  last: number | null;
   /** Created by an earlier run, so it may have an open bucket in the store to continue. */
   stored: boolean;
-  accumulators: Accumulator[] | null;
+  /** Its row in the engine's {@link OpenBuckets}: last value and open buckets. */
+  row: number;
+  /** Its buckets are open (continued from the store or begun); not before its first value. */
+  opened: boolean;
 }
 
 /** Which parameters and columns of a connector are trended. */
@@ -134,7 +137,8 @@ export class TrendEngine {
   private readonly storedElements: Set<string>;
   private newSeries: SeriesRow[] = [];
   private readonly points = new PendingColumns(POINT_FIELDS);
-  private readonly checkpoints: CheckpointWheel<Accumulator>;
+  private readonly open = new OpenBuckets(ROLLUPS.map(({ ms }) => ms));
+  private readonly checkpoints: CheckpointWheel<Series>;
   /** Closed buckets, and open ones whose checkpoint came, waiting for the flush. */
   private readonly buckets = new PendingColumns(BUCKET_FIELDS);
   private removedElements: string[] = [];
@@ -222,7 +226,7 @@ export class TrendEngine {
     const ms = WINDOW_MS[window];
     const buckets = seriesId === undefined ? [] : this.store.buckets(seriesId, ms, from - ms + 1, to, MAX_POINTS);
     // The open bucket lives in memory until its checkpoint: show it as it is now.
-    const open = series?.accumulators?.find((accumulator) => accumulator.window === ms);
+    const open = series?.opened ? this.open.bucket(series.row, ROLLUPS.findIndex((rollup) => rollup.ms === ms), series.id) : undefined;
     if (open && open.count > 0 && open.t > from - ms && open.t <= to) {
       const { t, sum, min, max, count } = open;
       if (buckets.at(-1)?.t === t) buckets.pop();
@@ -238,9 +242,8 @@ export class TrendEngine {
   *latestValues(): Generator<{ elementId: string; paramId: string; rowKey: string; displayKey: string; value: number }> {
     for (const entry of this.entries.values()) {
       for (const series of entry.series.values()) {
-        if (series.last !== null) {
-          yield { elementId: entry.id, paramId: series.paramId, rowKey: series.rowKey, displayKey: series.displayKey, value: series.last };
-        }
+        const value = this.open.last(series.row);
+        if (value !== null) yield { elementId: entry.id, paramId: series.paramId, rowKey: series.rowKey, displayKey: series.displayKey, value };
       }
     }
   }
@@ -248,7 +251,7 @@ export class TrendEngine {
   /** Takes what is queued (with the open buckets whose checkpoint came due) and writes it as one batch. */
   private async writeQueued(checkpoint: boolean): Promise<void> {
     this.flushTimer.cancel();
-    this.checkpoints.takeDue(this.now(), checkpoint, (accumulator) => this.buckets.push(accumulator));
+    this.checkpoints.takeDue(this.now(), checkpoint, (series) => this.queueBuckets(series));
     const rows = this.newSeries.length + this.points.length + this.buckets.length + this.removedElements.length;
     if (rows === 0) {
       if (this.checkpoints.waiting) this.flushTimer.request();
@@ -282,10 +285,11 @@ export class TrendEngine {
         const entry = this.entry(message.element.id);
         this.attachConnector(entry, message.element.connector);
         entry.state = message.element.state;
-        if (GAP_STATES.has(entry.state)) for (const series of entry.series.values()) series.last = null;
+        if (GAP_STATES.has(entry.state)) for (const series of entry.series.values()) this.open.setLast(series.row, null);
         break;
       }
       case 'element-removed':
+        this.dropSeries(message.elementId);
         this.entries.delete(message.elementId);
         this.storedElements.delete(message.elementId);
         this.removedElements.push(message.elementId);
@@ -356,7 +360,7 @@ export class TrendEngine {
     const entry = this.entries.get(elementId) ?? this.lookupEntry(elementId);
     const columns = entry?.shape?.columns.get(tableId);
     if (!entry || !columns) return;
-    for (const key of removed) for (const column of columns) entry.series.delete(column.key, key);
+    for (const key of removed) for (const column of columns) this.closeSeries(entry, column.key, key);
     for (const row of rows) {
       if (row.stale) continue;
       for (const column of columns) this.record(entry, column.key, row.key, row.displayKey, row.cells[column.id] ?? null, row.updatedAt);
@@ -381,62 +385,75 @@ export class TrendEngine {
       entry.series.set(paramId, rowKey, series);
     }
     series.displayKey = displayKey;
-    if (series.last === v) return;
-    if (!series.accumulators) this.loadAccumulators(series, t);
+    const { row } = series;
+    const last = this.open.last(row);
+    if (last === v) return;
+    if (!series.opened) this.openBuckets(series, t);
     this.points.push({ seriesId: series.id, t, v });
-    for (const accumulator of series.accumulators!) {
-      const bucket = t - (t % accumulator.window);
-      if (bucket !== accumulator.t) {
-        if (accumulator.dirty) {
-          accumulator.dirty = false;
-          this.buckets.push(accumulator);
-        }
-        accumulator.t = bucket;
+    for (let window = 0; window < ROLLUPS.length; window++) {
+      const bucket = t - (t % ROLLUPS[window].ms);
+      if (bucket !== this.open.bucketStart(row, window)) {
+        // Every window of a dirty series changed since its checkpoint: the closing bucket is written now.
+        if (series.dirty) this.buckets.push(this.open.bucket(row, window, series.id));
         // The value that held when the bucket began belongs to it too.
-        if (series.last === null) resetAccumulator(accumulator);
-        else startAccumulator(accumulator, series.last);
+        if (last === null) this.open.begin(row, window, bucket, 0, Infinity, -Infinity, 0);
+        else this.open.begin(row, window, bucket, last, last, last, 1);
       }
-      accumulator.sum += v;
-      accumulator.count++;
-      if (v < accumulator.min) accumulator.min = v;
-      if (v > accumulator.max) accumulator.max = v;
-      if (!accumulator.dirty) this.checkpoints.schedule(accumulator, phaseOf(series.id), this.now());
+      this.open.add(row, window, v);
     }
-    series.last = v;
+    if (!series.dirty) this.checkpoints.schedule(series, phaseOf(series.id), this.now());
+    this.open.setLast(row, v);
     this.flushTimer.request();
+  }
+
+  /** Queues the series' open buckets for the next write. */
+  private queueBuckets(series: Series): void {
+    for (let window = 0; window < ROLLUPS.length; window++) this.buckets.push(this.open.bucket(series.row, window, series.id));
+  }
+
+  /** A row gone from its table: what its series gathered since its checkpoint is written with the next batch. */
+  private closeSeries(entry: ElementEntry, paramId: string, rowKey: string): void {
+    const series = entry.series.get(paramId, rowKey);
+    if (!series) return;
+    entry.series.delete(paramId, rowKey);
+    if (series.dirty) {
+      series.dirty = false;
+      this.queueBuckets(series);
+      this.flushTimer.request();
+    }
+    this.open.release(series.row);
+  }
+
+  /** A removed element's series: the store deletes them, so nothing of theirs is written any more. */
+  private dropSeries(elementId: string): void {
+    const entry = this.entries.get(elementId);
+    if (!entry) return;
+    for (const series of entry.series.values()) {
+      series.dirty = false;
+      this.open.release(series.row);
+    }
   }
 
   private openSeries(elementId: string, paramId: string, rowKey: string, displayKey: string): Series {
     // A query per new series would be thousands of them when many elements are added.
     const storedId = this.storedElements.has(elementId) ? this.store.findSeries(elementId, paramId, rowKey) : undefined;
-    if (storedId !== undefined) return { id: storedId, paramId, rowKey, displayKey, last: null, accumulators: null, stored: true };
-    const id = ++this.lastSeriesId;
-    this.newSeries.push({ id, elementId, paramId, rowKey });
-    return { id, paramId, rowKey, displayKey, last: null, accumulators: null, stored: false };
+    const stored = storedId !== undefined;
+    const id = stored ? storedId : ++this.lastSeriesId;
+    if (!stored) this.newSeries.push({ id, elementId, paramId, rowKey });
+    return { id, paramId, rowKey, displayKey, stored, row: this.open.allocate(), opened: false, dirty: false, dueSlot: 0 };
   }
 
-  /** After a restart, continues the open buckets where the last run left them. */
-  private loadAccumulators(series: Series, t: number): void {
-    series.accumulators = ROLLUPS.map(({ ms }) => {
+  /** Opens the buckets of `t`; after a restart, continues those the last run left open. */
+  private openBuckets(series: Series, t: number): void {
+    for (let window = 0; window < ROLLUPS.length; window++) {
+      const ms = ROLLUPS[window].ms;
       const bucket = t - (t % ms);
-      const stored = (series.stored && this.store.bucket(series.id, ms, bucket)) || { sum: 0, min: Infinity, max: -Infinity, count: 0 };
-      return { seriesId: series.id, dirty: false, dueSlot: 0, window: ms, t: bucket, ...stored };
-    });
+      const stored = series.stored ? this.store.bucket(series.id, ms, bucket) : undefined;
+      if (stored) this.open.begin(series.row, window, bucket, stored.sum, stored.min, stored.max, stored.count);
+      else this.open.begin(series.row, window, bucket, 0, Infinity, -Infinity, 0);
+    }
+    series.opened = true;
   }
-}
-
-function resetAccumulator(accumulator: Accumulator): void {
-  accumulator.sum = 0;
-  accumulator.count = 0;
-  accumulator.min = Infinity;
-  accumulator.max = -Infinity;
-}
-
-function startAccumulator(accumulator: Accumulator, value: number): void {
-  accumulator.sum = value;
-  accumulator.count = 1;
-  accumulator.min = value;
-  accumulator.max = value;
 }
 
 function autoWindow(span: number): TrendWindow {
