@@ -5,6 +5,7 @@
  *   npm run bench -- --elements 2000 --soak            (an hour; reports memory growth)
  *   npm run bench -- --elements 5000 --cpu-prof /tmp/prof   (profiles Tally)
  *   npm run bench -- --elements 2000 --heap-snapshot /tmp/heap (Tally's heap after the run)
+ *   npm run bench -- --elements 10000 --tally-node-flags=--trace-gc --tally-stdout /tmp/gc.log
  *
  * 1. A simulator farm (bench/sim-farm.ts, separate processes) serves N devices, each on its
  *    own loopback address: StreamHubs and a share of CLOUDPORT services.
@@ -52,6 +53,10 @@ const { values: args } = parseArgs({
     /** Tally's --heap-growth (percent, 0 for V8's own choice); its default when absent. */
     'heap-growth': { type: 'string' },
     'heap-snapshot': { type: 'string' },
+    /** More Node options for Tally's process, space-separated (e.g. --trace-gc). */
+    'tally-node-flags': { type: 'string', default: '' },
+    /** Where Tally's standard output goes once it runs (what such options print); dropped when absent. */
+    'tally-stdout': { type: 'string' },
     seed: { type: 'string', default: '7' },
   },
 });
@@ -210,11 +215,13 @@ async function main(): Promise<void> {
   const profileFlags = [
     ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : []),
     ...(args['heap-snapshot'] ? heapSnapshotFlags(args['heap-snapshot']) : []),
+    ...args['tally-node-flags'].split(' ').filter(Boolean),
   ];
   const tally = await startTally({
     dataDir: join(work, 'data'),
     token: randomBytes(24).toString('hex'),
     nodeFlags: profileFlags,
+    stdoutFile: args['tally-stdout'],
     env: {
       ...(args['http-threads'] === undefined ? {} : { TALLY_HTTP_THREADS: args['http-threads'] }),
       TALLY_HEAP_GROWTH: String(heapGrowthPercent),

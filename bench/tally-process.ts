@@ -4,6 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { forkScript } from './child-script.js';
 
 export interface TallyProcess {
@@ -14,7 +15,16 @@ export interface TallyProcess {
   stop(): Promise<void>;
 }
 
-export async function startTally(options: { dataDir: string; token: string; nodeFlags?: string[]; env?: NodeJS.ProcessEnv }): Promise<TallyProcess> {
+export interface TallyOptions {
+  dataDir: string;
+  token: string;
+  nodeFlags?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** A file for what Tally prints once it runs (e.g. `--trace-gc` lines); dropped when absent. */
+  stdoutFile?: string;
+}
+
+export async function startTally(options: TallyOptions): Promise<TallyProcess> {
   const child = forkScript('src/cli/main', ['start', '--host', '127.0.0.1', '--port', '0', '--data-dir', options.dataDir], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     nodeFlags: options.nodeFlags,
@@ -27,7 +37,8 @@ export async function startTally(options: { dataDir: string; token: string; node
       const match = /Tally is running: (\S+)/.exec(seen);
       if (match) {
         child.stdout?.off('data', onData);
-        child.stdout?.resume();
+        if (options.stdoutFile) child.stdout?.pipe(createWriteStream(options.stdoutFile));
+        else child.stdout?.resume();
         resolve(match[1]);
       }
     };
