@@ -38,6 +38,16 @@ describe('StreamViewer', () => {
     expect(viewer.entries().map((entry) => entry.time)).toEqual([0, 1, 2].map((n) => exchange(n).time));
   });
 
+  it('gives back the response headers as they came: a value with colons, an empty one, a repeated one joined', () => {
+    const viewer = new StreamViewer();
+    const responseHeaders = { date: 'Thu, 03 Dec 2026 12:34:56 GMT', 'x-empty': '', 'x-via': ['a=1', 'b=2:3'], 'x-absent': undefined };
+    viewer.record(asRead(exchange(0, { responseHeaders })));
+    viewer.record(asRead(exchange(3, { responseHeaders: {} })));
+    const [first, second] = viewer.entries();
+    expect(first.responseHeaders).toEqual({ date: 'Thu, 03 Dec 2026 12:34:56 GMT', 'x-empty': '', 'x-via': 'a=1, b=2:3' });
+    expect(second.responseHeaders).toEqual({});
+  });
+
   it('keeps the newest exchanges in order when the ring wraps around', () => {
     const viewer = new StreamViewer();
     for (let n = 0; n < 2 * STREAM_CAPACITY + 50; n++) viewer.record(asRead(exchange(n)));

@@ -20,7 +20,7 @@
  * - lines ~7.5 KB, allocated up front: 100 × (8 time + 8 duration + 2 × 4 body lengths +
  *   2 status) = 2.6 KB of buffer, four arrays of references (method, URL, status line, error)
  *   4 × 0.8 KB, the interned strings (a dozen URLs of ~80 characters) and the masker;
- * - details ~7 KB: 5 × (a ~1.5 KB response body, undici's six or so response headers ~0.3 KB,
+ * - details ~7 KB: 5 × (a ~1.5 KB response body, the six or so response headers ~0.3 KB,
  *   the request headers).
  * Measured with 1,000 viewers of 100 StreamHub-like exchanges: 14.4 KB per viewer, against
  * 53 KB when every entry kept its own URL string and headers and ten kept their bodies.
@@ -35,8 +35,8 @@
  * they are decoded when an operator reads them.
  *
  * Every request is recorded and operators read the viewer rarely, so recording does the
- * least it can: it writes into the ring and a reused detail record, keeps the headers as
- * they came (undici's are flattened only when read) and allocates only what it keeps: a URL,
+ * least it can: it writes into the ring and a reused detail record, packs the response
+ * headers into one string (unpacked when read) and otherwise allocates only what it keeps: a URL,
  * status line or error not seen lately, and the head of a body longer than it keeps (copied,
  * so the clip does not keep the whole answer alive).
  */
@@ -74,7 +74,8 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 class Details {
   requestHeaders: Record<string, string> = NO_HEADERS;
   requestBody: string | null = null;
-  responseHeaders: ReceivedHeaders = NO_HEADERS;
+  /** Packed (see {@link packHeaders}). */
+  responseHeaders = '';
   responseBody: Uint8Array | null = null;
 }
 
@@ -127,7 +128,7 @@ export class StreamViewer {
     const details = this.details[seq % this.details.length];
     details.requestHeaders = exchange.requestHeaders;
     details.requestBody = clip(exchange.requestBody);
-    details.responseHeaders = exchange.responseHeaders;
+    details.responseHeaders = packHeaders(exchange.responseHeaders);
     details.responseBody = clipBytes(exchange.responseBody);
   }
 
@@ -158,7 +159,7 @@ export class StreamViewer {
         : this.notKept(this.requestLengths[at]),
       status: this.statuses[at] || null,
       statusLine: this.statusLines[at],
-      responseHeaders: details ? masker.maskHeaders(flattenHeaders(details.responseHeaders)) : {},
+      responseHeaders: details ? masker.maskHeaders(unpackHeaders(details.responseHeaders)) : {},
       responseBody: details && details.responseBody !== null
         ? this.body(decode(details.responseBody), details.responseBody.length, this.responseLengths[at])
         : this.notKept(this.responseLengths[at]),
@@ -204,6 +205,33 @@ function joined(headers: ReceivedHeaders): Record<string, string> {
     if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return flat;
+}
+
+/**
+ * A kept answer's headers as one string of `name:value` lines (a repeated header joined
+ * with commas). The headers object of an answer, with a string for each name and each
+ * value, was a dozen objects for the garbage collector to mark at every full collection,
+ * five answers an element and thousands of elements; this is one. A name never holds a
+ * colon nor a value a line feed (the response parser splits on them), so it reads back
+ * unchanged. Joined from an array: a string built with `+=` would be a chain of pieces.
+ */
+function packHeaders(headers: ReceivedHeaders): string {
+  const lines: string[] = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) lines.push(`${name}:${Array.isArray(value) ? value.join(', ') : value}`);
+  }
+  return lines.join('\n');
+}
+
+function unpackHeaders(packed: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (packed === '') return headers;
+  for (const line of packed.split('\n')) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return headers;
 }
 
 /** The head of a long body as a string of its own: a plain slice would keep the whole answer in memory. */
