@@ -7,24 +7,23 @@
  * Memory is what bounds it: there is one viewer per element, and thousands of elements.
  * So it keeps two things:
  * - the newest {@link STREAM_CAPACITY} exchanges as *lines* — time, method, URL, status,
- *   status line, duration, error and the lengths of both bodies — in a columnar ring: numbers
- *   in typed arrays over one buffer, strings as references. A poll asks for the same few URLs
- *   again and again but builds a new string each time, so URLs (and status lines and errors)
- *   are interned per viewer: one string per distinct value, in a small map emptied when it
- *   grows past {@link INTERNED_MAX} (entries keep their strings; only the sharing is lost).
+ *   status line, duration, error and the lengths of both bodies — in a columnar ring of
+ *   typed arrays over one buffer. A poll asks for the same few URLs again and again (and
+ *   gets the same few status lines), so the strings are kept once each per viewer, in
+ *   {@link StringSlots}, and the ring holds their slot numbers.
  * - headers and bodies only for the newest {@link DETAILS_KEPT} exchanges, in a ring of
  *   reused records. Older entries show their line, `{}` for headers and a placeholder with
  *   the length for bodies (the API's and the web UI's headers are always an object).
  *
- * Rough cost per element with a full ring (64-bit V8, no pointer compression), ~14.5 KB:
- * - lines ~7.5 KB, allocated up front: 100 × (8 time + 8 duration + 2 × 4 body lengths +
- *   2 status) = 2.6 KB of buffer, four arrays of references (method, URL, status line, error)
- *   4 × 0.8 KB, the interned strings (a dozen URLs of ~80 characters) and the masker;
+ * Rough cost per element with a full ring (64-bit V8, no pointer compression), ~11.5 KB:
+ * - lines ~4.5 KB, allocated up front: 100 × (8 time + 8 duration + 2 × 4 body lengths +
+ *   2 status + 4 × 2 string slots) = 3.4 KB of buffer, the distinct strings (a dozen URLs of
+ *   ~80 characters) and the masker;
  * - details ~7 KB: 5 × (a ~1.5 KB response body, the six or so response headers ~0.3 KB,
  *   the request headers).
- * Measured with 1,000 viewers of 100 StreamHub-like exchanges: 14.4 KB per viewer, against
- * 53 KB when every entry kept its own URL string and headers and ten kept their bodies.
- * ~145 MB at 10,000 elements, half of it the five newest bodies.
+ * Measured with 1,000 viewers of 100 StreamHub-like exchanges: 14.4 KB per viewer with the
+ * strings as references (53 KB when every entry kept its own URL string and headers and ten
+ * kept their bodies). Half of it is the five newest bodies, outside the JavaScript heap.
  *
  * Response bodies are kept as the bytes that came off the socket, not as strings. A kept
  * body lives for about five polls, long enough for the garbage collector to copy a string of
@@ -37,11 +36,12 @@
  * Every request is recorded and operators read the viewer rarely, so recording does the
  * least it can: it writes into the ring and a reused detail record, packs the response
  * headers into one string (unpacked when read) and otherwise allocates only what it keeps: a URL,
- * status line or error not seen lately, and the head of a body longer than it keeps (copied,
+ * status line or error no line of the ring holds, and the head of a body longer than it keeps (copied,
  * so the clip does not keep the whole answer alive).
  */
 import type { StreamEntry } from './views.js';
 import { SecretMasker } from './secret-masker.js';
+import { NO_SLOT, StringSlots } from './string-slots.js';
 
 export const STREAM_CAPACITY = 100;
 export const STREAM_BODY_LIMIT = 4096;
@@ -55,8 +55,6 @@ export const DETAILS_KEPT = 5;
 const CLIP = STREAM_BODY_LIMIT * 2;
 /** The same in bytes: `CLIP` characters even where each takes three bytes in UTF-8. */
 const CLIP_BYTES = CLIP * 3;
-/** Distinct strings a viewer shares before starting over: a connector polls a few dozen URLs at most. */
-const INTERNED_MAX = 64;
 
 /** Response headers as undici gives them: a header sent more than once is an array. */
 export type ReceivedHeaders = Record<string, string | string[] | undefined>;
@@ -88,27 +86,28 @@ export class StreamViewer {
   private readonly responseLengths: Uint32Array;
   /** 0 for none (no answer). */
   private readonly statuses: Uint16Array;
-  private readonly methods: string[];
-  private readonly urls: string[];
-  private readonly statusLines: string[];
-  private readonly errors: (string | null)[];
+  // Slots in `strings`; NO_SLOT for an exchange without an error.
+  private readonly methods: Uint16Array;
+  private readonly urls: Uint16Array;
+  private readonly statusLines: Uint16Array;
+  private readonly errors: Uint16Array;
+  private readonly strings = new StringSlots();
   /** Slot `seq % details.length`, for the newest `details.length` exchanges only. */
   private readonly details: Details[];
-  private readonly interned = new Map<string, string>();
   /** Exchanges recorded so far. */
   private recorded = 0;
 
   constructor(private readonly capacity = STREAM_CAPACITY) {
-    const buffer = new ArrayBuffer(capacity * (8 + 8 + 4 + 4 + 2));
+    const buffer = new ArrayBuffer(capacity * (8 + 8 + 4 + 4 + 2 + 4 * 2));
     this.times = new Float64Array(buffer, 0, capacity);
     this.durations = new Float64Array(buffer, capacity * 8, capacity);
     this.requestLengths = new Uint32Array(buffer, capacity * 16, capacity);
     this.responseLengths = new Uint32Array(buffer, capacity * 20, capacity);
     this.statuses = new Uint16Array(buffer, capacity * 24, capacity);
-    this.methods = new Array<string>(capacity).fill('');
-    this.urls = new Array<string>(capacity).fill('');
-    this.statusLines = new Array<string>(capacity).fill('');
-    this.errors = new Array<string | null>(capacity).fill(null);
+    this.methods = new Uint16Array(buffer, capacity * 26, capacity);
+    this.urls = new Uint16Array(buffer, capacity * 28, capacity);
+    this.statusLines = new Uint16Array(buffer, capacity * 30, capacity);
+    this.errors = new Uint16Array(buffer, capacity * 32, capacity);
     this.details = [];
     for (let i = Math.min(DETAILS_KEPT, capacity); i > 0; i--) this.details.push(new Details());
   }
@@ -116,13 +115,21 @@ export class StreamViewer {
   record(exchange: Exchange): void {
     const seq = this.recorded++;
     const at = seq % this.capacity;
+    const strings = this.strings;
+    if (seq >= this.capacity) {
+      // The line overwritten lets go of its strings.
+      strings.release(this.methods[at]);
+      strings.release(this.urls[at]);
+      strings.release(this.statusLines[at]);
+      strings.release(this.errors[at]);
+    }
     this.times[at] = exchange.time;
-    this.methods[at] = exchange.method;
-    this.urls[at] = this.intern(exchange.url);
+    this.methods[at] = strings.use(exchange.method);
+    this.urls[at] = strings.use(exchange.url);
     this.statuses[at] = exchange.status ?? 0;
-    this.statusLines[at] = this.intern(exchange.statusLine);
+    this.statusLines[at] = strings.use(exchange.statusLine);
     this.durations[at] = exchange.durationMs;
-    this.errors[at] = exchange.error === null ? null : this.intern(exchange.error);
+    this.errors[at] = exchange.error === null ? NO_SLOT : strings.use(exchange.error);
     this.requestLengths[at] = exchange.requestBody === null ? 0 : Buffer.byteLength(exchange.requestBody);
     this.responseLengths[at] = exchange.responseBody?.length ?? 0;
     const details = this.details[seq % this.details.length];
@@ -148,23 +155,24 @@ export class StreamViewer {
     const at = seq % this.capacity;
     const details = seq >= this.recorded - this.details.length ? this.details[seq % this.details.length] : null;
     const masker = this.masker;
+    const strings = this.strings;
     const error = this.errors[at];
     return {
       time: this.times[at],
-      method: this.methods[at],
-      url: masker.maskUrl(this.urls[at]),
+      method: strings.text(this.methods[at]),
+      url: masker.maskUrl(strings.text(this.urls[at])),
       requestHeaders: details ? masker.maskHeaders(details.requestHeaders) : {},
       requestBody: details && details.requestBody !== null
         ? this.body(details.requestBody, Buffer.byteLength(details.requestBody), this.requestLengths[at])
         : this.notKept(this.requestLengths[at]),
       status: this.statuses[at] || null,
-      statusLine: this.statusLines[at],
+      statusLine: strings.text(this.statusLines[at]),
       responseHeaders: details ? masker.maskHeaders(unpackHeaders(details.responseHeaders)) : {},
       responseBody: details && details.responseBody !== null
         ? this.body(decode(details.responseBody), details.responseBody.length, this.responseLengths[at])
         : this.notKept(this.responseLengths[at]),
       durationMs: this.durations[at],
-      error: error === null ? null : masker.maskText(error),
+      error: error === NO_SLOT ? null : masker.maskText(strings.text(error)),
     };
   }
 
@@ -179,14 +187,6 @@ export class StreamViewer {
     return length > 0 ? `[${length} bytes, not kept: only the latest ${DETAILS_KEPT} exchanges keep their headers and bodies]` : null;
   }
 
-  /** The string kept for `text`: the first one seen with its value, while the map has room. */
-  private intern(text: string): string {
-    const known = this.interned.get(text);
-    if (known !== undefined) return known;
-    if (this.interned.size >= INTERNED_MAX) this.interned.clear();
-    this.interned.set(text, text);
-    return text;
-  }
 }
 
 /**
