@@ -73,8 +73,7 @@ export class ValueCache {
       this.params.set(def.id, { def, value: def.default ?? null, updatedAt: null, fresh: isKept(def) });
     }
     for (const def of definition.tables) {
-      const volatile = new Set(def.columns.filter((column) => column.volatile).map((column) => column.id));
-      this.tables.set(def.id, { def, rows: new Map(), volatile, generation: 0 });
+      this.tables.set(def.id, { def, rows: new Map(), volatile: volatileColumns(def), generation: 0 });
     }
   }
 
@@ -317,6 +316,18 @@ export class ValueCache {
   private rowView(row: RowState): RowView {
     return { key: row.key, displayKey: row.displayKey, cells: row.cells, stale: this.timedOut || !row.fresh, updatedAt: row.updatedAt };
   }
+}
+
+const volatileByTable = new WeakMap<TableDef, ReadonlySet<string>>();
+
+/** The table's volatile column ids, one set per table definition shared by all its elements' caches. */
+function volatileColumns(def: TableDef): ReadonlySet<string> {
+  let volatile = volatileByTable.get(def);
+  if (!volatile) {
+    volatile = new Set(def.columns.filter((column) => column.volatile).map((column) => column.id));
+    volatileByTable.set(def, volatile);
+  }
+  return volatile;
 }
 
 /** How a reported row differs from the kept one: not at all, only in volatile cells, or otherwise. */
