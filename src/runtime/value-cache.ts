@@ -11,6 +11,7 @@ import type { BatchingWriter } from '../store/batching-writer.js';
 import type { ParamView, RowView, TableView } from './views.js';
 import { displayValue } from './value-rules.js';
 import { MASK } from './secret-masker.js';
+import { cellStrings } from './string-pool.js';
 
 /** What the cache writes to: the store's batching writer. */
 export type ValueWriter = Pick<BatchingWriter, 'queueParam' | 'queueRow' | 'queueRowDelete' | 'queueEvent'>;
@@ -89,10 +90,11 @@ export class ValueCache {
     for (const stored of rows) {
       const table = this.tables.get(stored.tableId);
       if (!table) continue;
+      cellStrings.internCells(stored.cells);
       table.rows.set(stored.key, {
         key: stored.key,
         cells: stored.cells,
-        displayKey: stored.displayKey,
+        displayKey: cellStrings.intern(stored.displayKey),
         updatedAt: stored.updatedAt,
         fresh: false,
         seen: 0,
@@ -266,12 +268,17 @@ export class ValueCache {
     return true;
   }
 
-  /** Keeps `cells` (the cache's own copy) as the row's new state and queues its write. */
+  /**
+   * Keeps `cells` (the cache's own copy) as the row's new state and queues its write. Its
+   * strings are the pool's copies, shared with every row that holds the same (see StringPool).
+   */
   private replaceRow(table: TableState, key: string, cells: Record<string, Value>, displayKey: string, change: CellChange, now: number, seen: number): RowView {
-    const state: RowState = { key, cells, displayKey, updatedAt: now, fresh: true, seen };
+    cellStrings.internCells(cells);
+    const kept = table.rows.get(key)?.key ?? cellStrings.intern(key);
+    const state: RowState = { key: kept, cells, displayKey: cellStrings.intern(displayKey), updatedAt: now, fresh: true, seen };
     table.rows.set(key, state);
     this.writer.queueRow(
-      { elementId: this.elementId, tableId: table.def.id, key, displayKey, cells, updatedAt: now },
+      { elementId: this.elementId, tableId: table.def.id, key: state.key, displayKey: state.displayKey, cells, updatedAt: now },
       change === 'volatile',
     );
     return this.rowView(state);
