@@ -35,9 +35,9 @@
  *
  * Every request is recorded and operators read the viewer rarely, so recording does the
  * least it can: it writes into the ring and a reused detail record, packs the response
- * headers into one string (unpacked when read) and otherwise allocates only what it keeps: a URL,
- * status line or error no line of the ring holds, and the head of a body longer than it keeps (copied,
- * so the clip does not keep the whole answer alive).
+ * headers into one string (unpacked when read) and otherwise allocates only what it
+ * keeps: a URL, status line or error no line of the ring holds, and the head of a body
+ * longer than it keeps (copied, so the clip does not keep the whole answer alive).
  */
 import type { StreamEntry } from './views.js';
 import { SecretMasker } from './secret-masker.js';
@@ -216,11 +216,9 @@ function joined(headers: ReceivedHeaders): Record<string, string> {
  * unchanged. Joined from an array: a string built with `+=` would be a chain of pieces.
  */
 function packHeaders(headers: ReceivedHeaders): string {
+  const flat = flattenHeaders(headers);
   const lines: string[] = [];
-  for (const name in headers) {
-    const value = headers[name];
-    if (value !== undefined) lines.push(`${name}:${Array.isArray(value) ? value.join(', ') : value}`);
-  }
+  for (const name in flat) lines.push(`${name}:${flat[name]}`);
   return lines.join('\n');
 }
 
