@@ -19,29 +19,29 @@
  * - lines ~4.5 KB, allocated up front: 100 × (8 time + 8 duration + 2 × 4 body lengths +
  *   2 status + 4 × 2 string slots) = 3.4 KB of buffer, the distinct strings (a dozen URLs of
  *   ~80 characters) and the masker;
- * - details ~7 KB: 5 × (a ~1.5 KB response body, the six or so response headers ~0.3 KB,
- *   the request headers).
+ * - details ~7–9 KB: 5 response bodies of ~1.5 KB in one buffer with up to a quarter to
+ *   spare, and 5 × (the six or so response headers ~0.3 KB, the request headers).
  * Measured with 1,000 viewers of 100 StreamHub-like exchanges: 14.4 KB per viewer with the
  * strings as references (53 KB when every entry kept its own URL string and headers and ten
  * kept their bodies). Half of it is the five newest bodies, outside the JavaScript heap.
  *
- * Response bodies are kept as the bytes that came off the socket, not as strings. A kept
- * body lives for about five polls, long enough for the garbage collector to copy a string of
- * it twice (from one half of the young generation to the other, then to the old one), and
- * the old generation then holds it until a full collection: at 3,000 elements a third of
- * the event loop's scavenging time (bench/README.md, round 9). The bytes of a read are
- * memory of their own outside the JavaScript heap, so only their small handle is copied;
- * they are decoded when an operator reads them.
+ * Response bodies are kept as bytes, not as strings, and copied into one buffer per viewer
+ * that is reused ({@link BodyRing}). A kept body lives for about five polls: as a string the
+ * garbage collector copied it twice and then held it in the old generation until a full
+ * collection (bench/README.md, round 9); as the block of bytes it was read in, it was memory
+ * outside the heap whose growth alone made V8 run a full collection every 7 s at 10,000
+ * elements (round 13). Copied into the viewer's buffer it allocates nothing, and the bytes
+ * read die young with the rest of the answer. They are decoded when an operator reads them.
  *
  * Every request is recorded and operators read the viewer rarely, so recording does the
- * least it can: it writes into the ring and a reused detail record, packs the response
- * headers into one string (unpacked when read) and otherwise allocates only what it
- * keeps: a URL, status line or error no line of the ring holds, and the head of a body
- * longer than it keeps (copied, so the clip does not keep the whole answer alive).
+ * least it can: it writes into the ring, a reused detail record and the body buffer, packs
+ * the response headers into one string (unpacked when read) and otherwise allocates only
+ * what it keeps: a URL, status line or error no line of the ring holds.
  */
 import type { StreamEntry } from './views.js';
 import { SecretMasker } from './secret-masker.js';
 import { NO_SLOT, StringSlots } from './string-slots.js';
+import { BodyRing } from './body-ring.js';
 
 export const STREAM_CAPACITY = 100;
 export const STREAM_BODY_LIMIT = 4096;
@@ -68,13 +68,12 @@ export interface Exchange extends Omit<StreamEntry, 'responseHeaders' | 'respons
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
-/** Headers and (clipped) bodies of one of the newest exchanges. One per detail slot, reused. */
+/** Headers and (clipped) request body of one of the newest exchanges; its response body is in the viewer's {@link BodyRing}. One per detail slot, reused. */
 class Details {
   requestHeaders: Record<string, string> = NO_HEADERS;
   requestBody: string | null = null;
   /** Packed (see {@link packHeaders}). */
   responseHeaders = '';
-  responseBody: Uint8Array | null = null;
 }
 
 export class StreamViewer {
@@ -94,6 +93,8 @@ export class StreamViewer {
   private readonly strings = new StringSlots();
   /** Slot `seq % details.length`, for the newest `details.length` exchanges only. */
   private readonly details: Details[];
+  /** The response bodies of the same exchanges, under the same slots. */
+  private readonly bodies: BodyRing;
   /** Exchanges recorded so far. */
   private recorded = 0;
 
@@ -110,6 +111,7 @@ export class StreamViewer {
     this.errors = new Uint16Array(buffer, capacity * 32, capacity);
     this.details = [];
     for (let i = Math.min(DETAILS_KEPT, capacity); i > 0; i--) this.details.push(new Details());
+    this.bodies = new BodyRing(this.details.length, this.details.length * CLIP_BYTES);
   }
 
   record(exchange: Exchange): void {
@@ -132,11 +134,13 @@ export class StreamViewer {
     this.errors[at] = exchange.error === null ? NO_SLOT : strings.use(exchange.error);
     this.requestLengths[at] = exchange.requestBody === null ? 0 : Buffer.byteLength(exchange.requestBody);
     this.responseLengths[at] = exchange.responseBody?.length ?? 0;
-    const details = this.details[seq % this.details.length];
+    const slot = seq % this.details.length;
+    const details = this.details[slot];
     details.requestHeaders = exchange.requestHeaders;
     details.requestBody = clip(exchange.requestBody);
     details.responseHeaders = packHeaders(exchange.responseHeaders);
-    details.responseBody = clipBytes(exchange.responseBody);
+    const body = exchange.responseBody;
+    this.bodies.put(slot, body !== null && body.length > CLIP_BYTES ? body.subarray(0, CLIP_BYTES) : body);
   }
 
   /** Masks `secret` wherever it appears, in the entries already kept as well. */
@@ -153,7 +157,9 @@ export class StreamViewer {
 
   private entry(seq: number): StreamEntry {
     const at = seq % this.capacity;
-    const details = seq >= this.recorded - this.details.length ? this.details[seq % this.details.length] : null;
+    const slot = seq % this.details.length;
+    const details = seq >= this.recorded - this.details.length ? this.details[slot] : null;
+    const responseBody = details && this.bodies.get(slot);
     const masker = this.masker;
     const strings = this.strings;
     const error = this.errors[at];
@@ -168,8 +174,8 @@ export class StreamViewer {
       status: this.statuses[at] || null,
       statusLine: strings.text(this.statusLines[at]),
       responseHeaders: details ? masker.maskHeaders(unpackHeaders(details.responseHeaders)) : {},
-      responseBody: details && details.responseBody !== null
-        ? this.body(decode(details.responseBody), details.responseBody.length, this.responseLengths[at])
+      responseBody: responseBody
+        ? this.body(decode(responseBody), responseBody.length, this.responseLengths[at])
         : this.notKept(this.responseLengths[at]),
       durationMs: this.durations[at],
       error: error === NO_SLOT ? null : masker.maskText(strings.text(error)),
@@ -236,12 +242,6 @@ function unpackHeaders(packed: string): Record<string, string> {
 function clip(body: string | null): string | null {
   if (body === null || body.length <= CLIP) return body;
   return Buffer.from(body.slice(0, CLIP), 'utf8').toString('utf8');
-}
-
-/** The same for bytes: the head of a long answer copied, the rest let go with the read. */
-function clipBytes(body: Uint8Array | null): Uint8Array | null {
-  if (body === null || body.length <= CLIP_BYTES) return body;
-  return Buffer.copyBytesFrom(body, 0, CLIP_BYTES);
 }
 
 /** A clip may end inside a character: that character shows as U+FFFD, past the limit shown anyway. */
