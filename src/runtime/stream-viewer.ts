@@ -11,37 +11,36 @@
  *   typed arrays over one buffer. A poll asks for the same few URLs again and again (and
  *   gets the same few status lines), so the strings are kept once each per viewer, in
  *   {@link StringSlots}, and the ring holds their slot numbers.
- * - headers and bodies only for the newest {@link DETAILS_KEPT} exchanges, in a ring of
- *   reused records. Older entries show their line, `{}` for headers and a placeholder with
- *   the length for bodies (the API's and the web UI's headers are always an object).
+ * - headers and bodies only for the newest {@link DETAILS_KEPT} exchanges, as bytes in one
+ *   reused buffer ({@link DetailRing}). Older entries show their line, `{}` for headers and
+ *   a placeholder with the length for bodies (the API's and the web UI's headers are always
+ *   an object).
  *
  * Rough cost per element with a full ring (64-bit V8, no pointer compression), ~11.5 KB:
  * - lines ~4.5 KB, allocated up front: 100 × (8 time + 8 duration + 2 × 4 body lengths +
  *   2 status + 4 × 2 string slots) = 3.4 KB of buffer, the distinct strings (a dozen URLs of
  *   ~80 characters) and the masker;
- * - details ~7–9 KB: 5 response bodies of ~1.5 KB in one buffer with up to a quarter to
- *   spare, and 5 × (the six or so response headers ~0.3 KB, the request headers).
+ * - details ~7–9 KB: 5 × (a ~1.5 KB response body, the six or so response headers ~0.2 KB,
+ *   the request headers) in one buffer with up to a quarter to spare.
  * Measured with 1,000 viewers of 100 StreamHub-like exchanges: 14.4 KB per viewer with the
  * strings as references (53 KB when every entry kept its own URL string and headers and ten
  * kept their bodies). Half of it is the five newest bodies, outside the JavaScript heap.
  *
- * Response bodies are kept as bytes, not as strings, and copied into one buffer per viewer
- * that is reused ({@link BodyRing}). A kept body lives for about five polls: as a string the
- * garbage collector copied it twice and then held it in the old generation until a full
- * collection (bench/README.md, round 9); as the block of bytes it was read in, it was memory
- * outside the heap whose growth alone made V8 run a full collection every 7 s at 10,000
- * elements (round 13). Copied into the viewer's buffer it allocates nothing, and the bytes
- * read die young with the rest of the answer. They are decoded when an operator reads them.
+ * Details are copied into that buffer rather than kept as they came (a headers object, a
+ * string, the block of bytes a body was read in): a kept detail lives about five polls,
+ * long enough to reach the garbage collector's old generation, and the blocks of bytes
+ * alone made V8 run a full collection every 7 s at 10,000 elements (see DetailRing). Bodies
+ * are decoded, and headers unpacked, when an operator reads them.
  *
  * Every request is recorded and operators read the viewer rarely, so recording does the
- * least it can: it writes into the ring, a reused detail record and the body buffer, packs
- * the response headers into one string (unpacked when read) and otherwise allocates only
- * what it keeps: a URL, status line or error no line of the ring holds.
+ * least it can: it writes into the two rings, and otherwise allocates only what it keeps (a
+ * URL, status line or error no line of the ring holds) and what dies at once (the headers
+ * packed into a string on their way into the detail ring).
  */
 import type { StreamEntry } from './views.js';
 import { SecretMasker } from './secret-masker.js';
 import { NO_SLOT, StringSlots } from './string-slots.js';
-import { BodyRing } from './body-ring.js';
+import { DetailRing } from './detail-ring.js';
 
 export const STREAM_CAPACITY = 100;
 export const STREAM_BODY_LIMIT = 4096;
@@ -62,19 +61,16 @@ export type ReceivedHeaders = Record<string, string | string[] | undefined>;
 /** What the HTTP session saw, before masking and truncation. */
 export interface Exchange extends Omit<StreamEntry, 'responseHeaders' | 'responseBody'> {
   responseHeaders: ReceivedHeaders;
-  /** The answer's bytes as they were read (UTF-8), not a copy: kept as they are. */
+  /** The answer's bytes as they were read (UTF-8); the viewer copies what it keeps. */
   responseBody: Uint8Array | null;
 }
 
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
-
-/** Headers and (clipped) request body of one of the newest exchanges; its response body is in the viewer's {@link BodyRing}. One per detail slot, reused. */
-class Details {
-  requestHeaders: Record<string, string> = NO_HEADERS;
-  requestBody: string | null = null;
-  /** Packed (see {@link packHeaders}). */
-  responseHeaders = '';
-}
+// The parts of a detail record in the ring, in order.
+const REQUEST_HEADERS = 0;
+const REQUEST_BODY = 1;
+const RESPONSE_HEADERS = 2;
+const RESPONSE_BODY = 3;
+const DETAIL_PARTS = 4;
 
 export class StreamViewer {
   readonly masker = new SecretMasker();
@@ -91,10 +87,9 @@ export class StreamViewer {
   private readonly statusLines: Uint16Array;
   private readonly errors: Uint16Array;
   private readonly strings = new StringSlots();
-  /** Slot `seq % details.length`, for the newest `details.length` exchanges only. */
-  private readonly details: Details[];
-  /** The response bodies of the same exchanges, under the same slots. */
-  private readonly bodies: BodyRing;
+  /** Headers and bodies in slot `seq % detailSlots`, for the newest `detailSlots` exchanges only. */
+  private readonly details: DetailRing;
+  private readonly detailSlots: number;
   /** Exchanges recorded so far. */
   private recorded = 0;
 
@@ -109,9 +104,8 @@ export class StreamViewer {
     this.urls = new Uint16Array(buffer, capacity * 28, capacity);
     this.statusLines = new Uint16Array(buffer, capacity * 30, capacity);
     this.errors = new Uint16Array(buffer, capacity * 32, capacity);
-    this.details = [];
-    for (let i = Math.min(DETAILS_KEPT, capacity); i > 0; i--) this.details.push(new Details());
-    this.bodies = new BodyRing(this.details.length, this.details.length * CLIP_BYTES);
+    this.detailSlots = Math.min(DETAILS_KEPT, capacity);
+    this.details = new DetailRing(this.detailSlots, DETAIL_PARTS, this.detailSlots * DETAIL_PARTS * CLIP_BYTES);
   }
 
   record(exchange: Exchange): void {
@@ -134,13 +128,13 @@ export class StreamViewer {
     this.errors[at] = exchange.error === null ? NO_SLOT : strings.use(exchange.error);
     this.requestLengths[at] = exchange.requestBody === null ? 0 : Buffer.byteLength(exchange.requestBody);
     this.responseLengths[at] = exchange.responseBody?.length ?? 0;
-    const slot = seq % this.details.length;
-    const details = this.details[slot];
-    details.requestHeaders = exchange.requestHeaders;
-    details.requestBody = clip(exchange.requestBody);
-    details.responseHeaders = packHeaders(exchange.responseHeaders);
     const body = exchange.responseBody;
-    this.bodies.put(slot, body !== null && body.length > CLIP_BYTES ? body.subarray(0, CLIP_BYTES) : body);
+    this.details.put(seq % this.detailSlots, [
+      clip(packHeaders(exchange.requestHeaders)),
+      clip(exchange.requestBody),
+      clip(packHeaders(exchange.responseHeaders)),
+      body !== null && body.length > CLIP_BYTES ? body.subarray(0, CLIP_BYTES) : body,
+    ]);
   }
 
   /** Masks `secret` wherever it appears, in the entries already kept as well. */
@@ -157,9 +151,9 @@ export class StreamViewer {
 
   private entry(seq: number): StreamEntry {
     const at = seq % this.capacity;
-    const slot = seq % this.details.length;
-    const details = seq >= this.recorded - this.details.length ? this.details[slot] : null;
-    const responseBody = details && this.bodies.get(slot);
+    const slot = seq % this.detailSlots;
+    const kept = seq >= this.recorded - this.detailSlots && this.details.has(slot);
+    const details = this.details;
     const masker = this.masker;
     const strings = this.strings;
     const error = this.errors[at];
@@ -167,25 +161,23 @@ export class StreamViewer {
       time: this.times[at],
       method: strings.text(this.methods[at]),
       url: masker.maskUrl(strings.text(this.urls[at])),
-      requestHeaders: details ? masker.maskHeaders(details.requestHeaders) : {},
-      requestBody: details && details.requestBody !== null
-        ? this.body(details.requestBody, Buffer.byteLength(details.requestBody), this.requestLengths[at])
-        : this.notKept(this.requestLengths[at]),
+      requestHeaders: kept ? masker.maskHeaders(unpackHeaders(details.text(slot, REQUEST_HEADERS)!)) : {},
+      requestBody: this.keptBody(kept, slot, REQUEST_BODY, this.requestLengths[at]),
       status: this.statuses[at] || null,
       statusLine: strings.text(this.statusLines[at]),
-      responseHeaders: details ? masker.maskHeaders(unpackHeaders(details.responseHeaders)) : {},
-      responseBody: responseBody
-        ? this.body(decode(responseBody), responseBody.length, this.responseLengths[at])
-        : this.notKept(this.responseLengths[at]),
+      responseHeaders: kept ? masker.maskHeaders(unpackHeaders(details.text(slot, RESPONSE_HEADERS)!)) : {},
+      responseBody: this.keptBody(kept, slot, RESPONSE_BODY, this.responseLengths[at]),
       durationMs: this.durations[at],
       error: error === NO_SLOT ? null : masker.maskText(strings.text(error)),
     };
   }
 
-  /** `kept` bytes of the body's `length` were kept. */
-  private body(body: string, kept: number, length: number): string {
+  /** A body of `length` bytes, masked and truncated; a placeholder when its exchange keeps no details. */
+  private keptBody(kept: boolean, slot: number, part: number, length: number): string | null {
+    const body = kept ? this.details.text(slot, part) : null;
+    if (body === null) return this.notKept(length);
     const masked = this.masker.maskBody(body);
-    if (masked.length <= STREAM_BODY_LIMIT && kept === length) return masked;
+    if (masked.length <= STREAM_BODY_LIMIT && this.details.length(slot, part) === length) return masked;
     return `${masked.slice(0, STREAM_BODY_LIMIT)}… [truncated, ${length} bytes in all]`;
   }
 
@@ -214,12 +206,10 @@ function joined(headers: ReceivedHeaders): Record<string, string> {
 }
 
 /**
- * A kept answer's headers as one string of `name:value` lines (a repeated header joined
- * with commas). The headers object of an answer, with a string for each name and each
- * value, was a dozen objects for the garbage collector to mark at every full collection,
- * five answers an element and thousands of elements; this is one. A name never holds a
- * colon nor a value a line feed (the response parser splits on them), so it reads back
- * unchanged. Joined from an array: a string built with `+=` would be a chain of pieces.
+ * Headers as one string of `name:value` lines (a repeated header joined with commas), the
+ * form they take in the detail ring. A name never holds a colon nor a value a line feed
+ * (the response parser splits on them, and a request's are Tally's own), so it reads back
+ * unchanged.
  */
 function packHeaders(headers: ReceivedHeaders): string {
   const flat = flattenHeaders(headers);
@@ -238,13 +228,7 @@ function unpackHeaders(packed: string): Record<string, string> {
   return headers;
 }
 
-/** The head of a long body as a string of its own: a plain slice would keep the whole answer in memory. */
-function clip(body: string | null): string | null {
-  if (body === null || body.length <= CLIP) return body;
-  return Buffer.from(body.slice(0, CLIP), 'utf8').toString('utf8');
-}
-
-/** A clip may end inside a character: that character shows as U+FFFD, past the limit shown anyway. */
-function decode(body: Uint8Array): string {
-  return Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8');
+/** The head of a long text (it is copied into the detail ring at once, so a slice will do). */
+function clip(text: string | null): string | null {
+  return text === null || text.length <= CLIP ? text : text.slice(0, CLIP);
 }
