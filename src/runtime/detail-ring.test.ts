@@ -64,6 +64,16 @@ describe('DetailRing', () => {
     expect(ring.capacity).toBe(100);
   });
 
+  it('gives back the room one large answer took once the answers are small again', () => {
+    const ring = new DetailRing(5, 1, 1_000_000);
+    writeInTurn(ring, 5, ['x'.repeat(100_000), ...Array.from({ length: 4 }, () => 'y'.repeat(500))]);
+    expect(ring.capacity).toBeGreaterThan(100_000);
+    // Small answers go on after the large one until they come round to the start of the buffer.
+    writeInTurn(ring, 5, Array.from({ length: 300 }, (_, i) => String(i % 10).repeat(500)), 5);
+    expect(ring.capacity).toBeLessThanOrEqual(4096);
+    expect(ring.text(4, 0)).toBe('9'.repeat(500));
+  });
+
   it('refuses a record larger than the whole buffer may be', () => {
     const ring = new DetailRing(2, 2, 10);
     expect(() => ring.put(0, ['0123456', bytes('789ab')])).toThrow(RangeError);

@@ -21,6 +21,8 @@
 const GRANULE = 1024;
 /** Room for a quarter more than what must fit when the buffer grows, so that it seldom does. */
 const GROWTH = 1.25;
+/** A buffer more than this many times the room its records need is replaced by a smaller one. */
+const SHRINK_BELOW = 4;
 const NONE = -1;
 
 export type Part = string | Uint8Array | null;
@@ -94,16 +96,23 @@ export class DetailRing {
     return this.bytes.length;
   }
 
-  /** Where `size` bytes for `slot` go: after the last record, at the start, or after moving the others together. */
+  /**
+   * Where `size` bytes for `slot` go: after the last record, else (wrapping round, the moment
+   * to see whether the buffer is still the right size) at the start, else after moving the
+   * others together; in a new buffer when this one is too small, or far too large (one big
+   * answer once).
+   */
   private place(slot: number, size: number): number {
     if (this.end + size <= this.bytes.length && this.isFree(this.end, size)) return this.end;
-    if (size <= this.bytes.length && this.isFree(0, size)) return 0;
     // The oldest records go first while the rest and this one cannot fit even in the largest buffer.
     for (let older = (slot + 1) % this.slots; this.used() + size > this.maxBytes && older !== slot; older = (older + 1) % this.slots) {
       this.layout[older * this.stride] = NONE;
     }
     const needed = this.used() + size;
-    this.moveTogether(needed <= this.bytes.length ? this.bytes : Buffer.alloc(this.roomFor(needed)));
+    const room = this.roomFor(needed);
+    if (needed > this.bytes.length || this.bytes.length > room * SHRINK_BELOW) this.moveTogether(Buffer.alloc(room));
+    else if (this.isFree(0, size)) return 0;
+    else this.moveTogether(this.bytes);
     return this.end;
   }
 
