@@ -8,10 +8,10 @@
  * bodies were memory outside the JavaScript heap, and V8 starts a full collection whenever
  * that memory has grown by 64 MB since the last one: at 10,000 elements the stream viewer
  * alone grew it by that much every 7 s, so the collector marked the whole heap every 7 s
- * (every 34 s with no bodies kept; bench/README.md, round 13). The headers, as a string and
- * an object for each exchange, were what the old generation gained most at each poll after
- * the table rows. Copied into a buffer the viewer already has, a detail allocates nothing
- * that lives once the buffer has the room, and what was read dies young with the answer.
+ * (every 34 s with no bodies kept; bench/README.md, round 13). The headers, kept as a
+ * string and an object for each exchange, aged into the old generation the same way.
+ * Copied into a buffer the viewer already has, a detail allocates nothing that lives once
+ * the buffer has the room, and what was read dies young with the answer.
  *
  * A record is a fixed number of parts (a string, stored as UTF-8, some bytes, or nothing).
  * The slots are written in turn (0, 1, …, 0, …): the slot after the one written holds the
