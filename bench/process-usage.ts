@@ -82,6 +82,15 @@ export function cpuPercent(from: UsageSample, to: UsageSample): number {
   return seconds > 0 ? ((to.cpuSeconds - from.cpuSeconds) / seconds) * 100 : 0;
 }
 
+/**
+ * CPU time a request, µs, from a CPU percentage (of one core) and a request rate; null when
+ * there were no requests. The figure to compare across runs of one machine whose speed
+ * varies: Tally's against the floor's, replayed on the same machine moments later.
+ */
+export function cpuMicrosPerRequest(cpuPercentOfCore: number, requestsPerSecond: number): number | null {
+  return requestsPerSecond > 0 ? Math.round((cpuPercentOfCore / 100) * (1_000_000 / requestsPerSecond)) : null;
+}
+
 /** Storage bytes written per second between two samples, or null. */
 export function writeRate(from: UsageSample, to: UsageSample): number | null {
   if (from.writeBytes === null || to.writeBytes === null || !Number.isFinite(from.writeBytes)) return null;

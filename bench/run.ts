@@ -27,7 +27,7 @@ import { Farm } from './farm-client.js';
 import { CHANGED_INPUT, DEVICE_PORT, FARM_API_KEY, deviceHost, deviceKind, preciseNow } from './farm-layout.js';
 import { floorPlan, measureFloor } from './floor-run.js';
 import { percentile, round } from './percentiles.js';
-import { cpuPercent, machineBusyPercent, sampleMachine, sampleMainThread, sampleUsage, writeRate, type UsageSample } from './process-usage.js';
+import { cpuMicrosPerRequest, cpuPercent, machineBusyPercent, sampleMachine, sampleMainThread, sampleUsage, writeRate, type UsageSample } from './process-usage.js';
 import { startTally } from './tally-process.js';
 import { parseHttpThreads } from '../src/cli/cli-settings.js';
 import { parseHeapGrowth } from '../src/cli/heap-growth.js';
@@ -383,9 +383,10 @@ async function main(): Promise<void> {
     const baseline = floor.cpuPercent;
     const rssMB = tallyEnd.rssBytes / 2 ** 20;
     const storeBytes = writeRate(tallyStart, tallyEnd);
+    const requestsPerSecond = (requestsEnd - requestsStart) / seconds;
     const result = {
       elements: N,
-      requestsPerSecond: round((requestsEnd - requestsStart) / seconds, 0),
+      requestsPerSecond: round(requestsPerSecond, 0),
       cpuPercent: round(cpu),
       rssMB: round(rssMB, 0),
       cycleLatenessP99Ms: round(percentile(report.lateness, 99)),
@@ -428,6 +429,10 @@ async function main(): Promise<void> {
       floorFailures: floor.failures,
       farmCpuPercent: round(farmCpu),
       farmCpuPercentDuringFloor: round(floor.farmCpuPercent),
+      /** CPU a request, µs, in all threads: the machine's speed varies from run to run, and the floor's shows by how much. */
+      cpuMicrosPerRequest: cpuMicrosPerRequest(cpu, requestsPerSecond),
+      farmCpuMicrosPerRequest: cpuMicrosPerRequest(farmCpu, requestsPerSecond),
+      floorCpuMicrosPerRequest: cpuMicrosPerRequest(baseline, floor.requestsPerSecond),
       createElementsPerSecond: round(N / createSeconds, 0),
       machineLoadAverage: loadAverage,
       /** Tally's main thread alone: the event loop, which runs every element's polls. */
@@ -445,6 +450,7 @@ async function main(): Promise<void> {
       [
         `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element; main heap ${result.heapUsedMB} of ${result.heapTotalMB} MB, external ${result.externalMB} MB)`,
         `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU`,
+        `CPU a request: Tally ${result.cpuMicrosPerRequest ?? 'n/a'} µs, farm ${result.farmCpuMicrosPerRequest ?? 'n/a'} µs, floor ${result.floorCpuMicrosPerRequest ?? 'n/a'} µs`,
         `machine: ${result.machineCpuPercent}% of ${result.machineCapacityPercent}% busy: Tally ${result.cpuPercent}% (its event loop ${result.eventLoopCpuPercent}%), farm ${result.farmCpuPercent}%, bench ${result.benchCpuPercent}%, everything else ${result.otherCpuPercent}%`,
         `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}`,
         `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms; event loop lag p99 ${result.eventLoopLagP99Ms ?? 'n/a'} ms, max ${result.eventLoopLagMaxMs ?? 'n/a'} ms over the window`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuPercent, machineBusyPercent, sampleMachine, sampleMainThread, sampleUsage } from '../bench/process-usage.js';
+import { cpuMicrosPerRequest, cpuPercent, machineBusyPercent, sampleMachine, sampleMainThread, sampleUsage } from '../bench/process-usage.js';
 
 /** /proc/stat as Linux writes it (a 2-core machine), with `ticks` added to the busy and idle fields given. */
 function procStat(busy: { user?: number; system?: number; softirq?: number; steal?: number }, idle: number, iowait = 0): string {
@@ -24,6 +24,15 @@ function spinFor(seconds: number): number {
   }
   return spent;
 }
+
+describe('CPU a request', () => {
+  it('turns a share of one core and a request rate into microseconds a request', () => {
+    // 80 % of a core for 6,000 requests a second: 0.8 s of CPU a second over 6,000.
+    expect(cpuMicrosPerRequest(80, 6000)).toBe(133);
+    expect(cpuMicrosPerRequest(36.4, 5616)).toBe(65);
+    expect(cpuMicrosPerRequest(50, 0)).toBeNull();
+  });
+});
 
 describe('what the machine and a process spent, from /proc', () => {
   it('counts as busy everything but idle and waiting for storage, in percent of one core', () => {
