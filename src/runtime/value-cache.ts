@@ -202,7 +202,7 @@ export class ValueCache {
       }
       const cells = { ...current.cells, ...patch.cells };
       const displayKey = String(cells[table.def.displayColumn] ?? patch.key);
-      (changed ??= []).push(this.replaceRow(table, patch.key, cells, displayKey, change, now, current.seen));
+      (changed ??= []).push(this.replaceRow(table, current, patch.key, cells, displayKey, change, now, current.seen));
     }
     if (changed) this.bus.publish({ type: 'rows', elementId: this.elementId, tableId, rows: changed, removed: [] });
   }
@@ -245,7 +245,7 @@ export class ValueCache {
         if (this.freshen(current)) (changed ??= []).push(this.rowView(current));
         continue;
       }
-      (changed ??= []).push(this.replaceRow(table, row.key, { ...row.cells }, displayKey, change, now, generation));
+      (changed ??= []).push(this.replaceRow(table, current, row.key, { ...row.cells }, displayKey, change, now, generation));
     }
     let removed: string[] | null = null;
     if (replace) {
@@ -272,9 +272,19 @@ export class ValueCache {
    * Keeps `cells` (the cache's own copy) as the row's new state and queues its write. Its
    * strings are the pool's copies, shared with every row that holds the same (see StringPool).
    */
-  private replaceRow(table: TableState, key: string, cells: Record<string, Value>, displayKey: string, change: CellChange, now: number, seen: number): RowView {
+  private replaceRow(
+    table: TableState,
+    current: RowState | undefined,
+    key: string,
+    cells: Record<string, Value>,
+    displayKey: string,
+    change: CellChange,
+    now: number,
+    seen: number,
+  ): RowView {
     cellStrings.internCells(cells);
-    const kept = table.rows.get(key)?.key ?? cellStrings.intern(key);
+    // The row it replaces already holds the pool's copy of the key.
+    const kept = current?.key ?? cellStrings.intern(key);
     const state: RowState = { key: kept, cells, displayKey: cellStrings.intern(displayKey), updatedAt: now, fresh: true, seen };
     table.rows.set(key, state);
     this.writer.queueRow(
