@@ -88,12 +88,11 @@ export class DeviceConfig {
         if (!Number.isInteger(value) || (value as number) < -1 || (value as number) >= this.device.inputs.length) {
           throw new ConfigItemError(400, `${item} must be an input index from -1 to ${this.device.inputs.length - 1}`);
         }
-        output.sourceIndex = value as number;
-        if (output.enable && output.sourceIndex >= 0) this.device.play(output, output.sourceIndex + 1);
+        this.device.routeOutput(output, value as number);
         return;
       case 'name':
         if (typeof value !== 'string' || value.trim() === '') throw new ConfigItemError(400, `${item} expects a name`);
-        output.name = value;
+        this.device.renameOutput(output, value);
         return;
       default:
         throw new ConfigItemError(404, `unknown item ${item}`);

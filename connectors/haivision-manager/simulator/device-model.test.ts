@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceModel } from './device-model.js';
+import { renderInputs, renderOutputs } from './device-views.js';
+import { Prng } from '../../../src/sdk/simulator-kit/index.js';
 
 const KEY = 'k';
 const START = Date.UTC(2026, 0, 1);
@@ -151,5 +153,54 @@ describe('a live system', () => {
     b.advance(START + 600_000);
     expect(a.snapshot()).toEqual(b.snapshot());
     expect(device({ seed: 100 }).snapshot()).not.toEqual(device({ seed: 99 }).snapshot());
+  });
+});
+
+describe('kept answers', () => {
+  it('builds an answer again only after the device changed', () => {
+    const model = device();
+    let builds = 0;
+    const build = () => ({ status: 200, contentType: 'application/json', body: String(++builds) });
+    expect(model.keptAnswer('x', build).body).toBe('1');
+    const copy = model.keptAnswer('x', build);
+    expect(copy.body).toBe('1');
+    copy.body = 'changed by the caller';
+    expect(model.keptAnswer('x', build).body).toBe('1');
+    model.setRecording(model.input(1)!, true);
+    expect(model.keptAnswer('x', build).body).toBe('2');
+  });
+
+  it('answers inputs and outputs as freshly rendered, through every way the device changes', () => {
+    const model = device({ inputs: 8, sdi: 4, ndi: 2, ip: 4 });
+    const random = new Prng(11);
+    const fresh = () => ({ inputs: JSON.stringify(renderInputs(model)), outputs: JSON.stringify(renderOutputs(model)) });
+    const served = () => ({ inputs: call(model, '/inputs').body, outputs: call(model, '/outputs').body });
+    const anyInput = () => model.input(random.int(1, 8))!;
+    const anyOutput = () => random.pick([...model.sdiOutputs, ...model.ipOutputs, ...model.ndiOutputs]);
+    const changes: (() => void)[] = [
+      () => model.setConnected(anyInput(), random.chance(0.5)),
+      () => model.setLive(anyInput(), random.chance(0.5)),
+      () => model.setLiveError(anyInput(), -28, 'x'),
+      () => call(model, `/inputs/${random.int(1, 8)}/record/${random.pick(['start', 'stop'])}`),
+      () => call(model, `/inputs/${random.int(1, 8)}/playStream/${random.int(1, 4)}/enable`),
+      () => model.stop(anyOutput()),
+      () => model.setOutputFault(anyOutput(), random.chance(0.5) ? null : { token: 'OVERRUN', status: 4, until: null }),
+      () => call(model, '/config/item', { method: 'POST', body: { item: `basebandPlayer.${random.int(1, 4)}.channelIndex`, value: random.int(-1, 7) } }),
+      () => call(model, '/config/item', { method: 'POST', body: { item: `NDIOutput.${random.int(1, 2)}.name`, value: `N${random.int(1, 99)}` } }),
+      () => call(model, '/config/item', { method: 'POST', body: { item: `streamingOutput.${random.int(1, 4)}.enable`, value: random.chance(0.5) } }),
+    ];
+    let differentAnswers = 0;
+    let last = served();
+    for (let round = 0; round < 2000; round++) {
+      // Mostly the device's own life, second by second and in long jumps; now and then an operator.
+      model.advance(model.now + random.pick([1000, 1000, 5000, 60_000, 600_000]));
+      if (random.chance(0.2)) random.pick(changes)();
+      const now = served();
+      expect(now).toEqual(fresh());
+      if (now.inputs !== last.inputs || now.outputs !== last.outputs) differentAnswers++;
+      last = now;
+    }
+    // The device's life went through many states, not one kept answer.
+    expect(differentAnswers).toBeGreaterThan(200);
   });
 });

@@ -7,8 +7,9 @@ import {
   CITIES, ENCODER_PROFILES, FIELD_UNIT_PRODUCTS, IP_OUTPUT_MODES, LINK_INTERFACES, LIVE_ERROR_LOW_BITRATE,
   OUTPUT_ERROR_TOKENS, OUTPUT_WARNING_TOKENS, SDI_STANDARDS, VIDEO_CODECS, VIDEO_FORMATS,
 } from './catalogue.js';
-import type { DeviceIdentity, DeviceResponse, InputState, LinkState, OutputKind, OutputState, QueryParams } from './device-types.js';
+import type { DeviceIdentity, DeviceResponse, InputState, LinkState, OutputFault, OutputKind, OutputState, QueryParams } from './device-types.js';
 import { handleDeviceRequest } from './device-routes.js';
+import { hasLossWarning } from './device-views.js';
 import { DeviceConfig } from './device-config.js';
 import { Prng } from '../../../src/sdk/simulator-kit/index.js';
 
@@ -60,6 +61,15 @@ export class DeviceModel {
   readonly config: DeviceConfig;
   private readonly random: Prng;
   private readonly logLines: string[] = [];
+  /**
+   * Bumped by every change the inputs and outputs answers show. A poller asks for them far
+   * more often than they change: at 10,000 devices, rendering and stringifying the same
+   * answers again took a third of the simulator farm's event loop, and the farm shares the
+   * machine with the poller it measures. So each is kept with the revision it was built at,
+   * and the state must change only through this class's methods, which bump it.
+   */
+  private revision = 0;
+  private readonly keptAnswers = new Map<string, { revision: number; answer: DeviceResponse }>();
   private clock: number;
   private lastStepAt: number;
 
@@ -112,6 +122,19 @@ export class DeviceModel {
     return handleDeviceRequest(this, method, path, query, body);
   }
 
+  /**
+   * The answer `build` gives for `route`, built again only when the device changed since the
+   * last one. A copy each time: the caller may add to it.
+   */
+  keptAnswer(route: string, build: () => DeviceResponse): DeviceResponse {
+    let kept = this.keptAnswers.get(route);
+    if (kept?.revision !== this.revision) {
+      kept = { revision: this.revision, answer: build() };
+      this.keptAnswers.set(route, kept);
+    }
+    return { ...kept.answer };
+  }
+
   output(kind: OutputKind, index: number): OutputState | undefined {
     return this.outputsOf(kind).find((output) => output.index === index);
   }
@@ -130,6 +153,7 @@ export class DeviceModel {
     output.sourceIndex = inputNumber - 1;
     output.enable = true;
     output.fault = null;
+    this.revision++;
     this.log('INFO', 'player', `${output.name}: playing ${input.name}`);
   }
 
@@ -138,12 +162,14 @@ export class DeviceModel {
     output.enable = false;
     output.fault = null;
     output.connections = 0;
+    this.revision++;
     this.log('INFO', 'player', `${output.name}: stopped`);
   }
 
   setConnected(input: InputState, connected: boolean): void {
     if (input.connected === connected) return;
     input.connected = connected;
+    this.revision++;
     if (!connected) {
       input.live = false;
       input.liveError = null;
@@ -158,13 +184,38 @@ export class DeviceModel {
     if (input.live === live && input.liveError === null) return;
     input.live = live;
     input.liveError = null;
+    this.revision++;
     this.log('INFO', 'manager', `${input.name} live ${live ? 'started' : 'stopped'}`);
   }
 
   setLiveError(input: InputState, code: number, param: string): void {
     input.live = false;
     input.liveError = { code, param };
+    this.revision++;
     this.log('ERROR', 'manager', `${input.name} live error ${code} (${param})`);
+  }
+
+  setRecording(input: InputState, recording: boolean): void {
+    input.recording = recording;
+    this.revision++;
+  }
+
+  /** Sets or clears (null) an output's fault. */
+  setOutputFault(output: OutputState, fault: OutputFault | null): void {
+    output.fault = fault;
+    this.revision++;
+  }
+
+  /** Points an output at input index `sourceIndex` (0-based, −1 none), playing it if the output is enabled. */
+  routeOutput(output: OutputState, sourceIndex: number): void {
+    output.sourceIndex = sourceIndex;
+    this.revision++;
+    if (output.enable && sourceIndex >= 0) this.play(output, sourceIndex + 1);
+  }
+
+  renameOutput(output: OutputState, name: string): void {
+    output.name = name;
+    this.revision++;
   }
 
   /** The `GET /logs` lines, oldest first. */
@@ -227,26 +278,27 @@ export class DeviceModel {
     const r = this.random;
     if (output.fault?.until != null && output.fault.until <= this.clock) {
       this.log('INFO', 'player', `${output.name}: ${output.fault.token} cleared`);
-      output.fault = null;
+      this.setOutputFault(output, null);
     }
     const source = this.inputs[output.sourceIndex];
     const running = output.enable && source?.live === true;
     if (!running) return;
     // Receivers of an IP or NDI output come and go now and then, not every second.
-    if (output.kind !== 'sdi' && r.chance(ODDS.receiversChange)) output.connections = Math.round(r.walk(output.connections, 1, 0, 8));
+    if (output.kind !== 'sdi' && r.chance(ODDS.receiversChange)) {
+      output.connections = Math.round(r.walk(output.connections, 1, 0, 8));
+      this.revision++;
+    }
     if (output.fault === null && r.chance(ODDS.outputFault)) {
       const warning = r.chance(0.4);
-      output.fault = {
-        token: warning ? r.pick(OUTPUT_WARNING_TOKENS) : r.pick(OUTPUT_ERROR_TOKENS),
-        status: warning ? 4 : 3,
-        until: this.clock + r.int(5, 60) * STEP_MS,
-      };
-      this.log(warning ? 'WARNING' : 'ERROR', 'player', `${output.name}: ${output.fault.token}`);
+      const token = warning ? r.pick(OUTPUT_WARNING_TOKENS) : r.pick(OUTPUT_ERROR_TOKENS);
+      this.setOutputFault(output, { token, status: warning ? 4 : 3, until: this.clock + r.int(5, 60) * STEP_MS });
+      this.log(warning ? 'WARNING' : 'ERROR', 'player', `${output.name}: ${token}`);
     }
   }
 
   private moveLinks(input: InputState): void {
     const r = this.random;
+    const warned = hasLossWarning(input);
     let lost = 0;
     for (const link of input.links) {
       link.rxBitrate = Math.round(r.walk(link.rxBitrate, 400, 300, 12000));
@@ -260,6 +312,8 @@ export class DeviceModel {
       lost += lostNow;
     }
     input.lostPackets += lost;
+    // Link figures are answered only by linkStats, asked afresh each time; the inputs answer shows only the warning.
+    if (hasLossWarning(input) !== warned) this.revision++;
   }
 
   private createInput(number: number): InputState {

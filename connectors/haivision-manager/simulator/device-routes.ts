@@ -34,8 +34,8 @@ export function handleDeviceRequest(device: DeviceModel, method: string, path: s
   }
   switch (root) {
     case undefined: return json(200, renderIdentity(device), HTML_LABELLED_JSON);
-    case 'inputs': return rest.length === 0 ? json(200, renderInputs(device)) : inputRoute(device, rest);
-    case 'outputs': return rest.length === 0 ? json(200, renderOutputs(device)) : failure(404, 'not found');
+    case 'inputs': return rest.length === 0 ? device.keptAnswer(root, () => json(200, renderInputs(device))) : inputRoute(device, rest);
+    case 'outputs': return rest.length === 0 ? device.keptAnswer(root, () => json(200, renderOutputs(device))) : failure(404, 'not found');
     case 'config': return rest.length === 0 ? config(device, query.path) : failure(404, 'not found');
     case 'logs': return rest.length === 0 ? { status: 200, contentType: 'text/plain; charset=utf-8', body: device.logs().join('\n') + '\n' } : failure(404, 'not found');
     default: return failure(404, 'not found');
@@ -116,7 +116,7 @@ function liveCommand(device: DeviceModel, input: InputState, verb: string | unde
 function recordCommand(device: DeviceModel, input: InputState, verb: string | undefined): DeviceResponse {
   if (verb !== 'start' && verb !== 'stop') return failure(404, 'not found');
   if (!input.connected || input.kind !== 'fieldUnit') return refusedIn200(`${input.name} cannot record`);
-  input.recording = verb === 'start';
+  device.setRecording(input, verb === 'start');
   device.log('INFO', 'recorder', `${input.name} recording ${verb === 'start' ? 'started' : 'stopped'}`);
   return done();
 }

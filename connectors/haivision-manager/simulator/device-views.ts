@@ -21,7 +21,12 @@ export function channelStatus(input: InputState): number {
   if (!input.connected) return 0;
   if (input.liveError) return 3;
   if (!input.live) return 1;
-  return input.links.some((link) => link.lossPercent > 2) ? 4 : 2;
+  return hasLossWarning(input) ? 4 : 2;
+}
+
+/** A link losing over 2 % makes a live input a warning. */
+export function hasLossWarning(input: InputState): boolean {
+  return input.links.some((link) => link.lossPercent > 2);
 }
 
 function inputMessage(input: InputState): string {

@@ -80,9 +80,9 @@ export class SimulatorInstance {
     const output = OUTPUT_KINDS.includes(kind as OutputKind) ? this.device.output(kind as OutputKind, index) : undefined;
     if (!output) return refuse(404, `no output ${kind}/${index}`);
     const change = (body ?? {}) as { fault?: { token?: unknown; status?: unknown } | null; enable?: unknown };
-    if (change.fault === null) output.fault = null;
+    if (change.fault === null) this.device.setOutputFault(output, null);
     else if (change.fault) {
-      output.fault = { token: String(change.fault.token ?? 'UNKNOWN'), status: change.fault.status === 4 ? 4 : 3, until: null };
+      this.device.setOutputFault(output, { token: String(change.fault.token ?? 'UNKNOWN'), status: change.fault.status === 4 ? 4 : 3, until: null });
     }
     if (change.enable === false && output.enable) this.device.stop(output);
     return reply(200, output);
