@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { Farm } from './farm-client.js';
 import { floorPlan, measureFloor } from './floor-run.js';
 import { percentile, round } from './percentiles.js';
+import { cpuMicrosPerRequest } from './process-usage.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -50,8 +51,9 @@ async function main(): Promise<void> {
       requestsPerSecond: round(floor.requestsPerSecond, 0),
       floorCpuPercent: round(floor.cpuPercent),
       farmCpuPercent: round(floor.farmCpuPercent),
-      floorMicrosecondsPerRequest: round((floor.cpuPercent * 1e4) / floor.requestsPerSecond, 0),
-      farmMicrosecondsPerRequest: round((floor.farmCpuPercent * 1e4) / floor.requestsPerSecond, 0),
+      floorMicrosecondsPerRequest: cpuMicrosPerRequest(floor.cpuPercent, floor.requestsPerSecond),
+      farmMicrosecondsPerRequest: cpuMicrosPerRequest(floor.farmCpuPercent, floor.requestsPerSecond),
+      machineCpuPercent: round(floor.machineCpuPercent),
       polledCycles: floor.polledCycles,
       missedCycles: floor.missedCycles,
       cycleLatenessP50Ms: round(percentile(floor.cycleLateness, 50)),
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
       failures: floor.failures,
       machineLoadAverage: round(loadavg()[0], 2),
     };
-    log(`floor: ${result.requestsPerSecond} of ${result.plannedRequestsPerSecond} requests/s, ${result.floorCpuPercent}% CPU (${result.floorMicrosecondsPerRequest} µs a request); farm ${result.farmCpuPercent}% (${result.farmMicrosecondsPerRequest} µs)`);
+    log(`floor: ${result.requestsPerSecond} of ${result.plannedRequestsPerSecond} requests/s, ${result.floorCpuPercent}% CPU (${result.floorMicrosecondsPerRequest} µs a request); farm ${result.farmCpuPercent}% (${result.farmMicrosecondsPerRequest} µs); machine ${result.machineCpuPercent}% busy`);
     log(`cycles at the devices: ${result.polledCycles} polled, ${result.missedCycles} missed, lateness p50 ${result.cycleLatenessP50Ms} ms p99 ${result.cycleLatenessP99Ms} ms`);
     log(JSON.stringify(result));
   } finally {

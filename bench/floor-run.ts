@@ -11,7 +11,7 @@ import type { Farm } from './farm-client.js';
 import { DEVICE_PORT, deviceHost, preciseNow } from './farm-layout.js';
 import type { RequestMix } from './farm-protocol.js';
 import type { FloorPlan } from './floor.js';
-import { cpuPercent, sampleUsage } from './process-usage.js';
+import { cpuPercent, machineBusyPercent, sampleMachine, sampleUsage } from './process-usage.js';
 
 export interface FloorFigures {
   cpuPercent: number;
@@ -19,6 +19,8 @@ export interface FloorFigures {
   /** Requests that failed, by error code. */
   failures: Record<string, number>;
   farmCpuPercent: number;
+  /** The whole machine while the floor ran, in percent of one core. */
+  machineCpuPercent: number;
   /** `/inputs` arrivals at the StreamHubs while the floor ran: lateness of each and slots without one. */
   cycleLateness: number[];
   missedCycles: number;
@@ -53,11 +55,13 @@ export async function measureFloor(farm: Farm, plan: FloorPlan, workDir: string,
     const from = preciseNow();
     const floorStart = sampleUsage(floor.pid as number);
     const farmStart = farmPids.map((pid) => sampleUsage(pid));
+    const machineStart = sampleMachine();
     const requestsStart = await farm.requests();
     await sleep(durationMs);
     const to = preciseNow();
     const floorEnd = sampleUsage(floor.pid as number);
     const farmEnd = farmPids.map((pid) => sampleUsage(pid));
+    const machineEnd = sampleMachine();
     const requestsEnd = await farm.requests();
     const report = await farm.report(from, to, plan.intervalMs);
     await farm.record(false);
@@ -66,6 +70,7 @@ export async function measureFloor(farm: Farm, plan: FloorPlan, workDir: string,
       requestsPerSecond: (requestsEnd - requestsStart) / ((floorEnd.at - floorStart.at) / 1000),
       failures,
       farmCpuPercent: farmStart.reduce((sum, sample, i) => sum + cpuPercent(sample, farmEnd[i]), 0),
+      machineCpuPercent: machineBusyPercent(machineStart, machineEnd),
       cycleLateness: report.lateness,
       missedCycles: report.missed,
       polledCycles: report.polls,

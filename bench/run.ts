@@ -433,6 +433,12 @@ async function main(): Promise<void> {
       cpuMicrosPerRequest: cpuMicrosPerRequest(cpu, requestsPerSecond),
       farmCpuMicrosPerRequest: cpuMicrosPerRequest(farmCpu, requestsPerSecond),
       floorCpuMicrosPerRequest: cpuMicrosPerRequest(baseline, floor.requestsPerSecond),
+      /**
+       * The farm's CPU a request while the floor ran. The same requests cost the farm more while
+       * Tally runs, on a machine that much busier: on two cores every process slows the others.
+       */
+      farmCpuMicrosPerRequestDuringFloor: cpuMicrosPerRequest(floor.farmCpuPercent, floor.requestsPerSecond),
+      machineCpuPercentDuringFloor: round(floor.machineCpuPercent),
       createElementsPerSecond: round(N / createSeconds, 0),
       machineLoadAverage: loadAverage,
       /** Tally's main thread alone: the event loop, which runs every element's polls. */
@@ -450,7 +456,7 @@ async function main(): Promise<void> {
       [
         `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element; main heap ${result.heapUsedMB} of ${result.heapTotalMB} MB, external ${result.externalMB} MB)`,
         `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU`,
-        `CPU a request: Tally ${result.cpuMicrosPerRequest ?? 'n/a'} µs, farm ${result.farmCpuMicrosPerRequest ?? 'n/a'} µs, floor ${result.floorCpuMicrosPerRequest ?? 'n/a'} µs`,
+        `CPU a request: Tally ${result.cpuMicrosPerRequest ?? 'n/a'} µs, farm ${result.farmCpuMicrosPerRequest ?? 'n/a'} µs, floor ${result.floorCpuMicrosPerRequest ?? 'n/a'} µs (the farm ${result.farmCpuMicrosPerRequestDuringFloor ?? 'n/a'} µs meanwhile, the machine ${result.machineCpuPercentDuringFloor}% busy)`,
         `machine: ${result.machineCpuPercent}% of ${result.machineCapacityPercent}% busy: Tally ${result.cpuPercent}% (its event loop ${result.eventLoopCpuPercent}%), farm ${result.farmCpuPercent}%, bench ${result.benchCpuPercent}%, everything else ${result.otherCpuPercent}%`,
         `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}`,
         `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms; event loop lag p99 ${result.eventLoopLagP99Ms ?? 'n/a'} ms, max ${result.eventLoopLagMaxMs ?? 'n/a'} ms over the window`,
