@@ -64,7 +64,7 @@ export class DeviceModel {
   /**
    * Bumped by every change the inputs and outputs answers show. A poller asks for them far
    * more often than they change: at 10,000 devices, rendering and stringifying the same
-   * answers again took a third of the simulator farm's event loop, and the farm shares the
+   * answers again took over a quarter of the simulator farm's event loop, and the farm shares the
    * machine with the poller it measures. So each is kept with the revision it was built at,
    * and the state must change only through this class's methods, which bump it.
    */
