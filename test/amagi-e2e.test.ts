@@ -46,6 +46,8 @@ describe('Amagi CLOUDPORT through Tally', () => {
   it('signs in and shows the account, its health and every service', async () => {
     await until('the customer name', () => param('customerName'));
     expect(await param('customerName')).toBe('acme');
+    // The health comes from the account poll's next request, a moment after the name.
+    await until('the health', async () => (await param('healthStatus')) !== 'unknown');
     expect(await param('healthStatus')).toBe('healthy');
     expect(await param('httpRequestStatus')).toBe('200 OK');
     const password = (await h.api('GET', `/api/elements/${id}/params/password`)).body;
