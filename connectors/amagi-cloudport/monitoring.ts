@@ -20,7 +20,7 @@ export async function pollAccount(ctx: ElementContext): Promise<void> {
 /** Asks `path` and shows what its answer says, unless it is the answer last reported. */
 async function reportParams<T>(ctx: ElementContext, path: string, parse: (body: unknown) => T, params: (parsed: T) => Record<string, Value>): Promise<void> {
   const answer = await cloudportRequest(ctx, path);
-  ctx.reportIfChanged(path, answer.text, () => ctx.setParams(params(parse(answer.json()))));
+  ctx.reportIfChanged(path, answer, () => ctx.setParams(params(parse(answer.json()))));
 }
 
 /**
@@ -31,7 +31,7 @@ async function reportParams<T>(ctx: ElementContext, path: string, parse: (body: 
  */
 export async function pollServices(ctx: ElementContext): Promise<void> {
   const answer = await cloudportRequest(ctx, PATHS.services);
-  ctx.reportIfChanged(PATHS.services, answer.text, () => {
+  ctx.reportIfChanged(PATHS.services, answer, () => {
     const rows = parseServices(answer.json());
     ctx.fillTable('cloudportServices', rows);
     showActiveHeadend(ctx, rows, ctx.param('switchoverFeed'));

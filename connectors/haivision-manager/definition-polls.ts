@@ -42,7 +42,7 @@ export const POLLS: PollGroupDef[] = [
     interval: 3_000,
     run: async (ctx) => {
       const answer = await clientFor(ctx).fetch(PATHS.outputs);
-      ctx.reportIfChanged(POLL.outputs, answer.text, () => {
+      ctx.reportIfChanged(POLL.outputs, answer, () => {
         const tables = parseOutputs(deviceJson(answer));
         ctx.fillTable(TABLE.sdiOutputs, tables.sdiOutputs);
         ctx.fillTable(TABLE.ndiOutputs, tables.ndiOutputs);
@@ -59,7 +59,7 @@ export const POLLS: PollGroupDef[] = [
     run: async (ctx) => {
       const answer = await clientFor(ctx).fetch(PATHS.inputs);
       // The link statistics in the rows come from the rows themselves: the same answer fills the same table.
-      ctx.reportIfChanged(POLL.inputs, answer.text, () => {
+      ctx.reportIfChanged(POLL.inputs, answer, () => {
         const rows = parseInputs(deviceJson(answer), (key) => linkCellsOf(ctx.row(TABLE.inputs, key)));
         ctx.fillTable(TABLE.inputs, rows);
         const live = rows.filter((row) => isLive(row.cells.channelStatus)).map((row) => row.key);

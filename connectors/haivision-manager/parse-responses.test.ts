@@ -15,6 +15,7 @@ function response(body: unknown, contentType: string): HttpResponse {
     status: 200,
     statusLine: '200 OK',
     headers: { 'content-type': contentType },
+    body: Buffer.from(text),
     text,
     json: <T>() => JSON.parse(text) as T,
   };

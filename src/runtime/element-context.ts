@@ -4,7 +4,7 @@
  * through the element's current HTTP session.
  */
 import type pino from 'pino';
-import type { Clock, ElementContext, HttpSession, Logger, Row, Value } from '../sdk/index.js';
+import type { Clock, ElementContext, HttpResponse, HttpSession, Logger, Row, Value } from '../sdk/index.js';
 import { ReportedAnswers } from './reported-answers.js';
 import type { SecretMasker } from './secret-masker.js';
 import type { ValueCache } from './value-cache.js';
@@ -72,7 +72,7 @@ export class SupervisedContext implements ElementContext {
     this.host.pollNow(groupId);
   }
 
-  reportIfChanged(key: string, answer: string, report: () => void): void {
+  reportIfChanged(key: string, answer: HttpResponse | string, report: () => void): void {
     this.reportedAnswers.reportIfChanged(key, answer, report);
   }
 }

@@ -46,12 +46,19 @@ export class DeviceStatusError extends DeviceHttpError {
 }
 
 class DeviceAnswer implements HttpResponse {
+  private decoded: string | undefined;
+
   constructor(
     readonly status: number,
     readonly statusLine: string,
     readonly headers: Record<string, string>,
-    readonly text: string,
+    readonly body: Buffer,
   ) {}
+
+  /** Decoded on first use: most answers are digested as bytes, found unchanged and let go. */
+  get text(): string {
+    return (this.decoded ??= this.body.toString('utf8'));
+  }
 
   json<T = unknown>(): T {
     try {
@@ -191,9 +198,9 @@ export class ElementHttpSession implements HttpSession {
       const status = exchange.status;
       this.lastStatus = exchange.statusLine;
       if (!accept(status)) {
-        throw new DeviceStatusError(status, exchange.statusLine, exchange.text.slice(0, ERROR_BODY_LIMIT), exchange.header('retry-after'));
+        throw new DeviceStatusError(status, exchange.statusLine, exchange.body.toString('utf8', 0, ERROR_BODY_LIMIT), exchange.header('retry-after'));
       }
-      return new DeviceAnswer(status, exchange.statusLine, exchange.flatHeaders(), exchange.text);
+      return new DeviceAnswer(status, exchange.statusLine, exchange.flatHeaders(), exchange.body);
     } catch (error) {
       failure = asDeviceError(error);
       if (!(failure instanceof DeviceHttpError)) this.lastStatus = failure.message;
@@ -285,7 +292,7 @@ function splitUrl(url: string, baseUrl: string): { origin: string; path: string 
   return { origin: parsed.origin, path: parsed.pathname + parsed.search };
 }
 
-const NO_BYTES = new Uint8Array(0);
+const NO_BYTES = Buffer.alloc(0);
 
 /** Status lines with the standard reason phrase, made once per status rather than per response. */
 const STATUS_LINES = new Map<number, string>();
@@ -323,9 +330,8 @@ function sleep(ms: number): Promise<void> {
 /** One request of the session: its answer, or why there is none, as a promise. */
 class PendingExchange extends CappedBodyHandler {
   statusLine = '';
-  /** The answer as read, for the stream viewer; `text` is what the connector gets. */
-  body: Uint8Array = NO_BYTES;
-  text = '';
+  /** The answer as read: the connector's answer and the stream viewer's record. */
+  body: Buffer = NO_BYTES;
   timer: ReturnType<typeof setTimeout> | undefined;
   readonly settled: Promise<void>;
   private failure: Error | null = null;
@@ -370,7 +376,6 @@ class PendingExchange extends CappedBodyHandler {
 
   protected complete(body: Buffer): void {
     this.body = body;
-    this.text = body.toString('utf8');
     this.resolve();
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReportedAnswers } from './reported-answers.js';
+import type { HttpResponse } from '../sdk/index.js';
 
 describe('ReportedAnswers', () => {
   it('skips an answer already reported under its key, and only under that key', () => {
@@ -43,5 +44,25 @@ describe('ReportedAnswers', () => {
     answers.reportIfChanged('k', `${long}a`, () => undefined);
     expect(answers.reportIfChanged('k', `${long}b`, () => undefined)).toBe(true);
     expect(answers.reportIfChanged('k', `${long}b`, () => undefined)).toBe(false);
+  });
+
+  it('digests a device answer as its bytes, without decoding it, and as the same text would be', () => {
+    const answers = new ReportedAnswers();
+    const answer = (json: string): HttpResponse => ({
+      status: 200,
+      statusLine: '200 OK',
+      headers: {},
+      body: Buffer.from(json),
+      get text(): string {
+        throw new Error('decoded');
+      },
+      json: () => {
+        throw new Error('parsed');
+      },
+    });
+    expect(answers.reportIfChanged('k', answer('{"name":"Sortie é"}'), () => undefined)).toBe(true);
+    expect(answers.reportIfChanged('k', answer('{"name":"Sortie é"}'), () => undefined)).toBe(false);
+    expect(answers.reportIfChanged('k', '{"name":"Sortie é"}', () => undefined)).toBe(false);
+    expect(answers.reportIfChanged('k', answer('{"name":"Sortie e"}'), () => undefined)).toBe(true);
   });
 });

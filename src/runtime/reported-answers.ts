@@ -7,10 +7,13 @@
  * changed was a good share of the poller's work per request. A SHA-256 of a 5 KB answer
  * costs about 2 µs; parsing and comparing it, tens.
  *
+ * An answer is digested as the bytes read, so one found unchanged is never even decoded.
+ *
  * Only a digest is kept (a few dozen bytes a key): keeping the answers themselves would cost
  * several KB an element, which thousands of elements cannot afford.
  */
 import { hash } from 'node:crypto';
+import type { HttpResponse } from '../sdk/index.js';
 
 export class ReportedAnswers {
   private readonly digests = new Map<string, string>();
@@ -20,8 +23,8 @@ export class ReportedAnswers {
    * ran. The answer counts as reported only once `report` returns: one that threw (a parse
    * error, a refusal in the body) is tried again next time.
    */
-  reportIfChanged(key: string, answer: string, report: () => void): boolean {
-    const digest = hash('sha256', answer, 'base64');
+  reportIfChanged(key: string, answer: HttpResponse | string, report: () => void): boolean {
+    const digest = hash('sha256', typeof answer === 'string' ? answer : answer.body, 'base64');
     if (this.digests.get(key) === digest) return false;
     // Whatever the key reported before may be half replaced if `report` throws.
     this.digests.delete(key);

@@ -3,6 +3,9 @@ import { defineConnector } from '../sdk/index.js';
 import { LiveBus } from '../live/live-bus.js';
 import type { LiveMessage } from './views.js';
 import { ValueCache, type ValueWriter } from './value-cache.js';
+import { BatchingWriter } from '../store/batching-writer.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { elementRecord } from '../../test/store/element-record.js';
 
 const definition = defineConnector({
   id: 'cache-test',
@@ -43,7 +46,8 @@ function setUp() {
   };
   const bus = new LiveBus();
   const messages: LiveMessage[] = [];
-  bus.subscribe((message) => messages.push(message));
+  // Copied at delivery, as a subscriber that keeps a message must: a row's cells change in place.
+  bus.subscribe((message) => messages.push(structuredClone(message)));
   const unknown: string[] = [];
   const cache = new ValueCache('e1', definition, writer, bus, (kind, id) => unknown.push(`${kind} ${id}`));
   return { cache, writes, messages, unknown };
@@ -163,9 +167,41 @@ describe('ValueCache', () => {
       rows: [{ key: 'a', displayKey: 'Out a', cells: { name: 'Out a', status: 'on', rxBitrate: 5100, loss: 0 }, stale: false, updatedAt: 3 }],
       removed: [],
     });
-    // What was published and queued before is not changed by a later patch.
-    expect(messages[0].type === 'rows' && messages[0].rows[0].cells.status).toBe('on');
     cache.patchRows('ghost', [], 7);
     expect(unknown).toEqual(['table ghost']);
+  });
+
+  it('changes a kept row in place and stores what the row holds when the batch is taken', async () => {
+    const store = SqliteStore.open(':memory:');
+    await store.saveElement(elementRecord('e1'));
+    const writer = new BatchingWriter(store, { intervalMs: 60_000 });
+    const bus = new LiveBus();
+    const delivered: Record<string, unknown>[] = [];
+    bus.subscribe((message) => {
+      if (message.type === 'rows') for (const view of message.rows) delivered.push(view.cells);
+    });
+    const cache = new ValueCache('e1', definition, writer, bus, () => undefined);
+    const wide = (status: string) => ({ key: 'a', cells: { name: 'Out a', status, rxBitrate: 5000, loss: 0 } });
+    try {
+      cache.fillTable('outputs', [wide('on')], 1);
+      cache.fillTable('outputs', [wide('off')], 2);
+      cache.patchRows('outputs', [{ key: 'a', cells: { loss: 0.5 } }], 3);
+      // One cells object for the row's life while its columns stay: a change allocates nothing that waits for the write.
+      expect(delivered).toHaveLength(3);
+      expect(delivered[1]).toBe(delivered[0]);
+      expect(delivered[2]).toBe(delivered[0]);
+      cache.fillTable('outputs', [{ key: 'a', cells: { name: 'Out a', status: 'off' } }], 4); // two columns went
+      expect(delivered[3]).not.toBe(delivered[0]);
+      expect(delivered[0]).toEqual({ name: 'Out a', status: 'off', rxBitrate: 5000, loss: 0.5 }); // the old shape is let go as it was
+      await writer.flush();
+      const { rows } = await store.loadValues('e1');
+      expect(rows).toEqual([{ elementId: 'e1', tableId: 'outputs', key: 'a', displayKey: 'Out a', cells: { name: 'Out a', status: 'off' }, updatedAt: 4 }]);
+      cache.fillTable('outputs', [{ key: 'a', cells: { name: 'Out a', status: 'on' } }], 5);
+      cache.fillTable('outputs', [{ key: 'a', cells: { name: 'Out a', status: 'standby' } }], 6);
+      await writer.close();
+      expect((await store.loadValues('e1')).rows[0]).toMatchObject({ cells: { name: 'Out a', status: 'standby' }, updatedAt: 6 });
+    } finally {
+      await store.close();
+    }
   });
 });

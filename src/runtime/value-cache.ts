@@ -23,9 +23,13 @@ export interface ParamState {
   fresh: boolean;
 }
 
-export interface RowState extends Row {
-  displayKey: string;
-  updatedAt: number;
+/**
+ * A kept row. It is also the record the batching writer queues (a `StoredRow`): a change
+ * updates it in place and queues it again, so a row that changes at every poll costs no new
+ * objects that live until the next write — the old generation's garbage at thousands of
+ * elements (bench/README.md, round 15).
+ */
+export interface RowState extends StoredRow {
   fresh: boolean;
   /** Fill generation that last reported this row (vanished rows are those not reached). */
   seen: number;
@@ -92,6 +96,8 @@ export class ValueCache {
       if (!table) continue;
       cellStrings.internCells(stored.cells);
       table.rows.set(stored.key, {
+        elementId: this.elementId,
+        tableId: stored.tableId,
         key: stored.key,
         cells: stored.cells,
         displayKey: cellStrings.intern(stored.displayKey),
@@ -200,9 +206,9 @@ export class ValueCache {
         if (this.freshen(current)) (changed ??= []).push(this.rowView(current));
         continue;
       }
-      const cells = { ...current.cells, ...patch.cells };
-      const displayKey = String(cells[table.def.displayColumn] ?? patch.key);
-      (changed ??= []).push(this.replaceRow(table, current, patch.key, cells, displayKey, change, now, current.seen));
+      if (!assignCells(current.cells, patch.cells, false)) current.cells = pooledCopy(current.cells, patch.cells);
+      const displayKey = String(current.cells[table.def.displayColumn] ?? patch.key);
+      (changed ??= []).push(this.keepChange(current, displayKey, change, now, current.seen));
     }
     if (changed) this.bus.publish({ type: 'rows', elementId: this.elementId, tableId, rows: changed, removed: [] });
   }
@@ -245,7 +251,7 @@ export class ValueCache {
         if (this.freshen(current)) (changed ??= []).push(this.rowView(current));
         continue;
       }
-      (changed ??= []).push(this.replaceRow(table, current, row.key, { ...row.cells }, displayKey, change, now, generation));
+      (changed ??= []).push(this.keepRow(table, current, row, displayKey, change, now, generation));
     }
     let removed: string[] | null = null;
     if (replace) {
@@ -268,30 +274,39 @@ export class ValueCache {
     return true;
   }
 
+  /** A reported row, new or changed: kept, queued for the store, and its view returned. */
+  private keepRow(table: TableState, current: RowState | undefined, reported: Row, displayKey: string, change: CellChange, now: number, seen: number): RowView {
+    if (!current) {
+      const state: RowState = {
+        elementId: this.elementId,
+        tableId: table.def.id,
+        key: cellStrings.intern(reported.key),
+        displayKey: '',
+        cells: pooledCopy(reported.cells),
+        updatedAt: now,
+        fresh: true,
+        seen,
+      };
+      table.rows.set(reported.key, state);
+      return this.keepChange(state, displayKey, change, now, seen);
+    }
+    // A row whose columns came or went gets a cells object of the new shape.
+    if (!assignCells(current.cells, reported.cells, true)) current.cells = pooledCopy(reported.cells);
+    return this.keepChange(current, displayKey, change, now, seen);
+  }
+
   /**
-   * Keeps `cells` (the cache's own copy) as the row's new state and queues its write. Its
-   * strings are the pool's copies, shared with every row that holds the same (see StringPool).
+   * Records a change already made to the row's cells and queues the row itself for the
+   * store; its strings are the pool's copies, shared with every row that holds the same
+   * (see StringPool).
    */
-  private replaceRow(
-    table: TableState,
-    current: RowState | undefined,
-    key: string,
-    cells: Record<string, Value>,
-    displayKey: string,
-    change: CellChange,
-    now: number,
-    seen: number,
-  ): RowView {
-    cellStrings.internCells(cells);
-    // The row it replaces already holds the pool's copy of the key.
-    const kept = current?.key ?? cellStrings.intern(key);
-    const state: RowState = { key: kept, cells, displayKey: cellStrings.intern(displayKey), updatedAt: now, fresh: true, seen };
-    table.rows.set(key, state);
-    this.writer.queueRow(
-      { elementId: this.elementId, tableId: table.def.id, key: state.key, displayKey: state.displayKey, cells, updatedAt: now },
-      change === 'volatile',
-    );
-    return this.rowView(state);
+  private keepChange(row: RowState, displayKey: string, change: CellChange, now: number, seen: number): RowView {
+    row.displayKey = cellStrings.intern(displayKey);
+    row.updatedAt = now;
+    row.fresh = true;
+    row.seen = seen;
+    this.writer.queueRow(row, change === 'volatile');
+    return this.rowView(row);
   }
 
   private publishParams(): void {
@@ -363,6 +378,35 @@ function compareCells(current: Record<string, Value>, next: Record<string, Value
   for (const _column in current) count--;
   // A column that appeared or vanished is a change of the row's shape, never deferred.
   return count === 0 ? change : 'other';
+}
+
+/**
+ * Writes `reported` into the kept cells (strings as the pool's copies) when the kept row has
+ * every reported column and, for a whole row (`whole`), no other; false, untouched, when
+ * the row's shape changes.
+ */
+function assignCells(kept: Record<string, Value>, reported: Record<string, Value>, whole: boolean): boolean {
+  let count = 0;
+  for (const column in reported) {
+    if (!Object.hasOwn(kept, column)) return false;
+    count++;
+  }
+  if (whole) {
+    for (const _column in kept) count--;
+    if (count !== 0) return false;
+  }
+  for (const column in reported) {
+    const value = reported[column];
+    kept[column] = typeof value === 'string' ? cellStrings.intern(value) : value;
+  }
+  return true;
+}
+
+/** The cache's own copy of reported cells (with a patch over them), its strings the pool's copies. */
+function pooledCopy(cells: Record<string, Value>, patch?: Record<string, Value>): Record<string, Value> {
+  const copy = { ...cells, ...patch };
+  cellStrings.internCells(copy);
+  return copy;
 }
 
 /** How the given cells differ from the kept row: a cell the row does not have, or the display column, is never deferred. */

@@ -40,6 +40,10 @@ export interface ParamView {
 export interface RowView {
   key: string;
   displayKey: string;
+  /**
+   * The value cache's own cells, changed in place by the row's next change: a bus subscriber
+   * reads them during delivery (delivery is synchronous) or copies what it keeps.
+   */
   cells: Record<string, Value>;
   stale: boolean;
   updatedAt: number;

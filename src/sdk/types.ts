@@ -275,7 +275,10 @@ export interface HttpResponse {
   /** e.g. "200 OK" */
   statusLine: string;
   headers: Record<string, string>;
-  text: string;
+  /** The answer's bytes as read. */
+  body: Uint8Array;
+  /** The body decoded as UTF-8, on first use: an answer found unchanged by {@link ElementContext.reportIfChanged} never is. */
+  readonly text: string;
   /** Parses `text` as JSON whatever the content type says; throws {@link DeviceProtocolError}. */
   json<T = unknown>(): T;
 }
@@ -336,8 +339,8 @@ export interface ElementContext {
   /** Puts a poll group at the front of the queue (e.g. refresh outputs after Play Stream). */
   pollNow(groupId: string): void;
   /**
-   * Runs `report` (parse `answer`, report what it says) unless `answer` is, character for
-   * character, the one last reported under `key` and nothing but the element's polls has
+   * Runs `report` (parse `answer`, report what it says) unless `answer` is, byte for byte,
+   * the one last reported under `key` and nothing but the element's polls has
    * touched its values since (an operator's set or action, init, a failed poll, a pause or
    * restart all make every answer count as new). Skipping is then safe, because reporting
    * the same answer again would change nothing — provided `report` depends only on
@@ -345,7 +348,7 @@ export interface ElementContext {
    * link statistics another poll wrote). An answer counts as reported once `report`
    * returns without throwing.
    */
-  reportIfChanged(key: string, answer: string, report: () => void): void;
+  reportIfChanged(key: string, answer: HttpResponse | string, report: () => void): void;
   /** Per-element memory that lives as long as the element runs (tokens, caches). */
   readonly scratch: Map<string, unknown>;
 }

@@ -37,7 +37,21 @@ export interface BatchingWriterOptions {
   onFlush?: (durationMs: number, count: number) => void;
 }
 
-type RowChange = { deleted: false; row: StoredRow } | { deleted: true; elementId: string; tableId: string; key: string };
+interface RowDeletion {
+  readonly deleted: true;
+  readonly elementId: string;
+  readonly tableId: string;
+  readonly key: string;
+}
+
+/**
+ * A row to write, or the deletion of one. A queued row may be the value cache's own object,
+ * changed in place by later polls: whatever it holds when the batch is taken is written,
+ * which is the newest change anyway.
+ */
+type RowChange = StoredRow | RowDeletion;
+
+const isDeletion = (change: RowChange): change is RowDeletion => (change as Partial<RowDeletion>).deleted === true;
 
 interface Pending {
   params: Map<string, StoredParam>;
@@ -99,7 +113,7 @@ export class BatchingWriter {
 
   /** `deferrable`: only volatile cells changed, so the row may wait for the deferred lane. */
   queueRow(row: StoredRow, deferrable = false): void {
-    this.place(rowKey(row.elementId, row.tableId, row.key), { deleted: false, row }, this.pending.rows, this.deferred.rows, deferrable);
+    this.place(rowKey(row.elementId, row.tableId, row.key), row, this.pending.rows, this.deferred.rows, deferrable);
   }
 
   queueRowDelete(elementId: string, tableId: string, key: string): void {
@@ -289,8 +303,8 @@ function rowKey(elementId: string, tableId: string, key: string): string {
 function toBatch(pending: Pending): ValueBatch {
   const batch: ValueBatch = { params: [...pending.params.values()], rows: [], deletedRows: [], events: pending.events };
   for (const change of pending.rows.values()) {
-    if (change.deleted) batch.deletedRows.push({ elementId: change.elementId, tableId: change.tableId, key: change.key });
-    else batch.rows.push(change.row);
+    if (isDeletion(change)) batch.deletedRows.push({ elementId: change.elementId, tableId: change.tableId, key: change.key });
+    else batch.rows.push(change);
   }
   return batch;
 }

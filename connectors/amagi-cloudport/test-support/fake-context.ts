@@ -56,6 +56,7 @@ class FakeHttp implements HttpSession {
       status: answer.status,
       statusLine,
       headers: answer.headers ?? {},
+      body: Buffer.from(text),
       text,
       json<T>(): T {
         try {
@@ -137,7 +138,7 @@ export class FakeContext implements ElementContext {
     this.polledNow.push(groupId);
   }
 
-  reportIfChanged(key: string, answer: string, report: () => void): void {
+  reportIfChanged(key: string, answer: HttpResponse | string, report: () => void): void {
     this.reportedAnswers.reportIfChanged(key, answer, report);
   }
 }
