@@ -191,8 +191,9 @@ export class HaivisionClient {
     return this.command(PATHS.configItem, { item, value });
   }
 
+  /** Object.assign, not `{ ...extra, key }`: V8 gives every object made that way a hidden class of its own. */
   private query(extra: Record<string, string>): Record<string, string> {
-    return { ...extra, [API_KEY_PARAM]: String(this.ctx.param('apiKey') ?? '') };
+    return Object.assign({}, extra, { [API_KEY_PARAM]: String(this.ctx.param('apiKey') ?? '') });
   }
 
   private async send(request: () => Promise<HttpResponse>): Promise<HttpResponse> {

@@ -71,7 +71,9 @@ export function parseInputs(body: unknown, linkStatsOf: (key: string) => LinkCel
         connected: input.connectionStatus === 1,
         videoFormat: videoFormat(input.inputInfo),
         message: text(input.message),
-        ...links,
+        rxBitrate: links.rxBitrate,
+        rtt: links.rtt,
+        loss: links.loss,
       },
     });
   });
@@ -122,24 +124,37 @@ export function parseOutputs(body: unknown): OutputTables {
   return {
     sdiOutputs: list(answer.output).map((output, position) => {
       const connector = uidNumber(output.uid, 'sdi') ?? position + 1;
-      return { key: `sdi_${connector}`, cells: { ...commonCells(output, 'sdi', `SDI ${connector}`), connector, standard: text(output.outputStandard) } };
+      const cells = commonCells(output, 'sdi', `SDI ${connector}`);
+      cells.connector = connector;
+      cells.standard = text(output.outputStandard);
+      return { key: `sdi_${connector}`, cells };
     }),
     ipOutputs: list(answer.IPOutput ?? answer.IPoutput).flatMap((output) => {
       const name = text(output.name);
       // The IP endpoints address an output by name: one without a name cannot be driven.
       if (name === null) return [];
-      return [{ key: name, cells: { ...commonCells(output, 'ip', name), mode: text(output.mode), connections: connectionCount(output.connections) } }];
+      const cells = commonCells(output, 'ip', name);
+      cells.mode = text(output.mode);
+      cells.connections = connectionCount(output.connections);
+      return [{ key: name, cells }];
     }),
     ndiOutputs: list(answer.NDIOutput).map((output, position) => {
       const index = uidNumber(output.uid, 'ndi') ?? trailingNumber(output.configKey) ?? position + 1;
-      return {
-        key: `ndi_${index}`,
-        cells: { ...commonCells(output, 'ndi', `NDI ${index}`), index, ndiSourceName: text(output.ndiSourceName), connections: connectionCount(output.nbConnect) },
-      };
+      const cells = commonCells(output, 'ndi', `NDI ${index}`);
+      cells.index = index;
+      cells.ndiSourceName = text(output.ndiSourceName);
+      cells.connections = connectionCount(output.nbConnect);
+      return { key: `ndi_${index}`, cells };
     }),
   };
 }
 
+/**
+ * The cells every output table has, as one object literal the caller adds its own cells to.
+ * Never `{ ...commonCells(), more }`: V8 gives each object made by a spread followed by more
+ * properties a hidden class of its own, and thousands of rows with one each cost the
+ * garbage collector and every function that reads them (bench/README.md, round 15).
+ */
 function commonCells(output: RawOutput, outputType: OutputType, fallbackName: string): Record<string, Value> {
   const sourceIndex = numberOrNull(output.channelSourceIndex);
   return {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { defineConnector } from '../sdk/index.js';
 import { LiveBus } from '../live/live-bus.js';
 import type { LiveMessage } from './views.js';
@@ -200,6 +200,26 @@ describe('ValueCache', () => {
       cache.fillTable('outputs', [{ key: 'a', cells: { name: 'Out a', status: 'standby' } }], 6);
       await writer.close();
       expect((await store.loadValues('e1')).rows[0]).toMatchObject({ cells: { name: 'Out a', status: 'standby' }, updatedAt: 6 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('queues a parameter as one record updated in place, stored as it is when the batch is taken', async () => {
+    const store = SqliteStore.open(':memory:');
+    await store.saveElement(elementRecord('e1'));
+    const writer = new BatchingWriter(store, { intervalMs: 60_000 });
+    const queued = vi.spyOn(writer, 'queueParam');
+    const cache = new ValueCache('e1', definition, writer, new LiveBus(), () => undefined);
+    try {
+      cache.setParams({ bitrate: 8 }, 1);
+      cache.setParams({ bitrate: 9.5 }, 2);
+      expect(queued.mock.calls[1][0]).toBe(queued.mock.calls[0][0]);
+      await writer.flush();
+      expect((await store.loadValues('e1')).params).toEqual([{ elementId: 'e1', paramId: 'bitrate', value: 9.5, updatedAt: 2 }]);
+      cache.setParams({ bitrate: 10 }, 3);
+      await writer.close();
+      expect((await store.loadValues('e1')).params).toEqual([{ elementId: 'e1', paramId: 'bitrate', value: 10, updatedAt: 3 }]);
     } finally {
       await store.close();
     }

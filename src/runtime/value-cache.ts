@@ -7,7 +7,7 @@
 import type { ConnectorDefinition, ParamDef, Row, TableDef, Value } from '../sdk/index.js';
 import type { StoredParam, StoredRow } from '../store/types.js';
 import type { LiveBus } from '../live/live-bus.js';
-import type { BatchingWriter } from '../store/batching-writer.js';
+import { paramWriteKey, rowWriteKey, type BatchingWriter } from '../store/batching-writer.js';
 import type { ParamView, RowView, TableView } from './views.js';
 import { displayValue } from './value-rules.js';
 import { MASK } from './secret-masker.js';
@@ -21,6 +21,9 @@ export interface ParamState {
   value: Value;
   updatedAt: number | null;
   fresh: boolean;
+  /** What the batching writer is handed, made at the first change and updated in place after (as a row is). */
+  stored?: StoredParam;
+  writeKey?: string;
 }
 
 /**
@@ -30,6 +33,8 @@ export interface ParamState {
  * elements (bench/README.md, round 15).
  */
 export interface RowState extends StoredRow {
+  /** Its key in the batching writer, made once for the row's life. */
+  readonly writeKey: string;
   fresh: boolean;
   /** Fill generation that last reported this row (vanished rows are those not reached). */
   seen: number;
@@ -99,6 +104,7 @@ export class ValueCache {
         elementId: this.elementId,
         tableId: stored.tableId,
         key: stored.key,
+        writeKey: rowWriteKey(this.elementId, stored.tableId, stored.key),
         cells: stored.cells,
         displayKey: cellStrings.intern(stored.displayKey),
         updatedAt: stored.updatedAt,
@@ -150,9 +156,7 @@ export class ValueCache {
       if (changed) {
         state.value = value;
         state.updatedAt = now;
-        if (!state.def.config) {
-          this.writer.queueParam({ elementId: this.elementId, paramId: id, value, updatedAt: now }, state.def.volatile === true);
-        }
+        if (!state.def.config) this.queueParam(state, now);
       }
       if (changed || !state.fresh) {
         state.fresh = true;
@@ -160,6 +164,16 @@ export class ValueCache {
       }
     }
     this.publishParams();
+  }
+
+  /** Queues the parameter's one record, updated in place: a change allocates nothing that waits for the write. */
+  private queueParam(state: ParamState, now: number): void {
+    const paramId = state.def.id;
+    const stored = (state.stored ??= { elementId: this.elementId, paramId, value: state.value, updatedAt: now });
+    stored.value = state.value;
+    stored.updatedAt = now;
+    state.writeKey ??= paramWriteKey(this.elementId, paramId);
+    this.writer.queueParam(stored, state.def.volatile === true, state.writeKey);
   }
 
   /** Copies: a connector changing what it got must not change what the cache compares against. */
@@ -277,10 +291,12 @@ export class ValueCache {
   /** A reported row, new or changed: kept, queued for the store, and its view returned. */
   private keepRow(table: TableState, current: RowState | undefined, reported: Row, displayKey: string, change: CellChange, now: number, seen: number): RowView {
     if (!current) {
+      const key = cellStrings.intern(reported.key);
       const state: RowState = {
         elementId: this.elementId,
         tableId: table.def.id,
-        key: cellStrings.intern(reported.key),
+        key,
+        writeKey: rowWriteKey(this.elementId, table.def.id, key),
         displayKey: '',
         cells: pooledCopy(reported.cells),
         updatedAt: now,
@@ -305,7 +321,7 @@ export class ValueCache {
     row.updatedAt = now;
     row.fresh = true;
     row.seen = seen;
-    this.writer.queueRow(row, change === 'volatile');
+    this.writer.queueRow(row, change === 'volatile', row.writeKey);
     return this.rowView(row);
   }
 

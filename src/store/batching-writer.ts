@@ -106,18 +106,25 @@ export class BatchingWriter {
     return sizeOf(this.deferred);
   }
 
-  /** `deferrable`: the value changes at nearly every poll and may wait for the deferred lane. */
-  queueParam(param: StoredParam, deferrable = false): void {
-    this.place(param.elementId + SEPARATOR + param.paramId, param, this.pending.params, this.deferred.params, deferrable);
+  /**
+   * `deferrable`: the value changes at nearly every poll and may wait for the deferred lane.
+   * `key`: the parameter's {@link paramWriteKey}, for a caller that keeps it (see below).
+   */
+  queueParam(param: StoredParam, deferrable = false, key = paramWriteKey(param.elementId, param.paramId)): void {
+    this.place(key, param, this.pending.params, this.deferred.params, deferrable);
   }
 
-  /** `deferrable`: only volatile cells changed, so the row may wait for the deferred lane. */
-  queueRow(row: StoredRow, deferrable = false): void {
-    this.place(rowKey(row.elementId, row.tableId, row.key), row, this.pending.rows, this.deferred.rows, deferrable);
+  /**
+   * `deferrable`: only volatile cells changed, so the row may wait for the deferred lane.
+   * `key`: the row's {@link rowWriteKey}. A key made afresh for every change lives until
+   * the next write and dies in the old generation; the value cache makes one per row.
+   */
+  queueRow(row: StoredRow, deferrable = false, key = rowWriteKey(row.elementId, row.tableId, row.key)): void {
+    this.place(key, row, this.pending.rows, this.deferred.rows, deferrable);
   }
 
   queueRowDelete(elementId: string, tableId: string, key: string): void {
-    this.place(rowKey(elementId, tableId, key), { deleted: true, elementId, tableId, key }, this.pending.rows, this.deferred.rows, false);
+    this.place(rowWriteKey(elementId, tableId, key), { deleted: true, elementId, tableId, key }, this.pending.rows, this.deferred.rows, false);
   }
 
   queueEvent(event: InfoEvent): void {
@@ -296,8 +303,14 @@ function sizeOf(pending: Pending): number {
   return pending.params.size + pending.rows.size + pending.events.length;
 }
 
-function rowKey(elementId: string, tableId: string, key: string): string {
+/** What the writer files a row's changes under: one waiting change per key. */
+export function rowWriteKey(elementId: string, tableId: string, key: string): string {
   return elementId + SEPARATOR + tableId + SEPARATOR + key;
+}
+
+/** What the writer files a parameter's changes under. */
+export function paramWriteKey(elementId: string, paramId: string): string {
+  return elementId + SEPARATOR + paramId;
 }
 
 function toBatch(pending: Pending): ValueBatch {
