@@ -58,7 +58,7 @@ async function signIn(ctx: ElementContext): Promise<string> {
 
 function send(ctx: ElementContext, path: string, options: RequestOptions, token: string): Promise<HttpResponse> {
   const accept = options.accept ?? isSuccess;
-  // Object.assign, not `{ ...options, more }`: V8 gives every object made that way a hidden class of its own.
+  // Object.assign, not `{ ...options, more }`: with options given (a POST), V8 gives every object made that way a hidden class of its own.
   const headers = Object.assign({}, options.headers, { [TOKEN_HEADER]: token });
   return reporting(ctx, () =>
     ctx.http.request(path, Object.assign({}, options, { headers, accept: (status: number) => status === 401 || accept(status) })),

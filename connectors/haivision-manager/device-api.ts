@@ -191,7 +191,7 @@ export class HaivisionClient {
     return this.command(PATHS.configItem, { item, value });
   }
 
-  /** Object.assign, not `{ ...extra, key }`: V8 gives every object made that way a hidden class of its own. */
+  /** Object.assign, not `{ ...extra, key }`: with parameters in `extra`, V8 gives every query made that way a hidden class of its own. */
   private query(extra: Record<string, string>): Record<string, string> {
     return Object.assign({}, extra, { [API_KEY_PARAM]: String(this.ctx.param('apiKey') ?? '') });
   }

@@ -84,6 +84,27 @@ describe.each(DISPATCHERS)('ElementHttpSession, exchanges %s', (_where, chosen) 
     expect(hits[0].url).toBe('/status?verbose=true');
   });
 
+  it('asks what the query says now, whether it changed, was emptied or was changed in place', async () => {
+    handler = (_request, response) => response.end('{}');
+    const { http, viewer } = session();
+    const mutable: Record<string, string> = { api_key: 'one' };
+    await http.get('/inputs', { query: { api_key: 'one' } });
+    await http.get('/inputs', { query: { api_key: 'two' } });
+    await http.get('/inputs', { query: { api_key: 'one' } });
+    await http.get('/inputs');
+    await http.get('/inputs', { query: {} });
+    await http.get('/inputs', { query: { api_key: 'one', extra: undefined } });
+    await http.get('/outputs', { query: mutable });
+    mutable.api_key = 'three';
+    await http.get('/outputs', { query: mutable });
+    expect(hits.map((hit) => hit.url)).toEqual([
+      '/inputs?api_key=one', '/inputs?api_key=two', '/inputs?api_key=one', '/inputs', '/inputs', '/inputs?api_key=one',
+      '/outputs?api_key=one', '/outputs?api_key=three',
+    ]);
+    const entries = viewer.entries();
+    expect(entries[2].url).toBe(`${baseUrl}/inputs?api_key=${MASK}`); // secrets masked when read, as ever
+  });
+
   it('turns bad JSON into a protocol error', async () => {
     handler = (_request, response) => response.end('<html>');
     const answer = await session().http.get('/');
