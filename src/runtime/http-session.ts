@@ -72,23 +72,6 @@ class DeviceAnswer implements HttpResponse {
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 const NO_OPTIONS: RequestOptions = Object.freeze({});
 
-/**
- * Where a request goes, built once for a path and query and kept: a poll asks the same few
- * URLs again and again, and one string for each means no URL built per request, and a stream
- * viewer that finds it among its strings by a hash already computed.
- */
-interface Target {
-  readonly url: string;
-  /** A copy of the query it was built with. */
-  readonly query: RequestOptions['query'];
-  /** undici's origin and path, split from `url` at its first use. */
-  origin?: string;
-  path?: string;
-}
-
-/** Targets kept per session (a device is asked a few paths); past this they are built afresh. */
-const TARGETS_KEPT = 32;
-
 export class ElementHttpSession implements HttpSession {
   lastStatus: string | null = null;
   private deadline = Infinity;
@@ -102,8 +85,6 @@ export class ElementHttpSession implements HttpSession {
    * every request has V8 allocate a new table each time.
    */
   private readonly inflight: PendingExchange[] = [];
-  /** By path: the target last built for it. */
-  private readonly targets = new Map<string, Target>();
 
   constructor(
     private readonly settings: SessionSettings,
@@ -148,7 +129,7 @@ export class ElementHttpSession implements HttpSession {
     options: Omit<RequestOptions, 'method' | 'body'>,
     payload: unknown,
   ): Promise<HttpResponse> {
-    const target = this.target(path, options.query);
+    const url = this.url(path, options.query);
     // A new object each time, even when empty: undici's ProxyAgent adds `host` to it.
     const headers = { ...options.headers };
     const body = encodeBody(payload, headers);
@@ -159,7 +140,7 @@ export class ElementHttpSession implements HttpSession {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.respectQuietPeriod();
-        return await this.once(method, target, headers, body, timeout, accept);
+        return await this.once(method, url, headers, body, timeout, accept);
       } catch (error) {
         this.noteRetryAfter(error);
         if (attempt >= attempts || generation !== this.generation) throw error;
@@ -194,7 +175,7 @@ export class ElementHttpSession implements HttpSession {
 
   private async once(
     method: string,
-    target: Target,
+    url: string,
     headers: Record<string, string>,
     body: string | undefined,
     timeout: number,
@@ -206,8 +187,7 @@ export class ElementHttpSession implements HttpSession {
     this.inflight.push(exchange);
     let failure: Error | null = null;
     try {
-      if (target.origin === undefined) Object.assign(target, splitUrl(target.url, this.settings.baseUrl));
-      const { origin, path } = target as Required<Target>;
+      const { origin, path } = splitUrl(url, this.settings.baseUrl);
       const settled = exchange.settled;
       exchange.timer = setTimeout(abortForTimeout, timeout, exchange, timeout);
       this.settings.dispatcher.dispatch(
@@ -234,7 +214,7 @@ export class ElementHttpSession implements HttpSession {
       this.viewer.record({
         time: started,
         method,
-        url: target.url,
+        url,
         requestHeaders: headers,
         requestBody: body ?? null,
         status: exchange.status || null,
@@ -245,16 +225,6 @@ export class ElementHttpSession implements HttpSession {
         error: failure && failure.message,
       });
     }
-  }
-
-  /** The target of `path` with `query`: the one built last for the path when the query is the same. */
-  private target(path: string, query: RequestOptions['query']): Target {
-    const kept = this.targets.get(path);
-    if (kept && sameQuery(kept.query, query)) return kept;
-    const target: Target = { url: this.url(path, query), query: query && { ...query } };
-    if (this.targets.size >= TARGETS_KEPT) this.targets.clear();
-    this.targets.set(path, target);
-    return target;
   }
 
   private url(path: string, query: RequestOptions['query']): string {
@@ -313,17 +283,6 @@ function asDeviceError(error: unknown): Error {
   }
   const cause = (error as { cause?: unknown }).cause;
   return new DeviceUnreachableError(cause instanceof Error ? errorMessage(cause) : errorMessage(error));
-}
-
-/** Whether two queries have the same parameters with the same values (none and empty are the same). */
-function sameQuery(kept: RequestOptions['query'], query: RequestOptions['query']): boolean {
-  let count = 0;
-  for (const name in query) {
-    if (kept?.[name] !== query[name]) return false;
-    count++;
-  }
-  for (const _name in kept) count--;
-  return count === 0;
 }
 
 /** e.g. "http://h:1/a?b" → origin "http://h:1", path "/a?b"; the base URL is already an origin. */
