@@ -10,8 +10,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { LiveBus } from '../../src/live/live-bus.js';
-import { defineConnector, type Row, type Value } from '../../src/sdk/index.js';
+import type { Row, Value } from '../../src/sdk/index.js';
 import { ValueCache, type ValueWriter } from '../../src/runtime/value-cache.js';
+import haivision from '../../connectors/haivision-manager/index.js';
+import { TABLE } from '../../connectors/haivision-manager/definition-tables.js';
 import { parseInputs, parseOutputs } from '../../connectors/haivision-manager/parse-responses.js';
 
 // V8's own test of two objects' hidden classes; its syntax parses only under --allow-natives-syntax.
@@ -34,42 +36,24 @@ function lastTwoOf<T>(make: () => T): T[] {
 const outputs = lastTwoOf(() => parseOutputs(fixture('outputs')));
 const inputs = lastTwoOf(() => parseInputs(fixture('inputs'), () => undefined));
 
-const connector = defineConnector({
-  id: 'hidden-class-check',
-  name: 'Hidden class check',
-  vendor: 'Tally',
-  version: '1.0.0.0',
-  connection: { scheme: 'http', port: 80 },
-  params: [],
-  tables: [
-    {
-      id: 'outputs',
-      name: 'Outputs',
-      displayColumn: 'name',
-      columns: ['name', 'status', 'bitrate', 'message'].map((id) => ({ id, name: id, type: id === 'bitrate' ? 'number' : 'string' })),
-    },
-  ],
-  pages: [],
-  polls: [],
-  actions: [],
-});
 const writer: ValueWriter = { queueParam: () => undefined, queueRow: () => undefined, queueRowDelete: () => undefined, queueEvent: () => undefined };
-// A connector that builds its cells the costly way: the cache's own copies must share a class all the same.
-const baseCells = (n: number): Record<string, Value> => ({ name: `Output ${n}`, status: 'on' });
-const carelessRows = (element: number): Row[] => [1, 2, 3].map((n) => ({ key: `o${n}`, cells: { ...baseCells(n), bitrate: element * 10 + n } }));
+// SDI output rows built the costly way: the cache's own copies must share a class all the same.
+const baseCells = (n: number): Record<string, Value> => ({ name: `SDI ${n}`, status: 2, enable: true, outputType: 'sdi' });
+const carelessRows = (element: number): Row[] =>
+  [1, 2, 3].map((n) => ({ key: `sdi_${n}`, cells: { ...baseCells(n), connector: n, standard: element % 2 ? '1080i50' : '720p50' } }));
 const carelessCells = lastTwoOf(() => carelessRows(0)).flatMap(cellsOf);
 let element = 0;
 const caches = lastTwoOf(() => {
-  const cache = new ValueCache(`e${++element}`, connector, writer, new LiveBus(), () => undefined);
-  cache.fillTable('outputs', carelessRows(element), 1);
+  const cache = new ValueCache(`e${++element}`, haivision, writer, new LiveBus(), () => undefined);
+  cache.fillTable(TABLE.sdiOutputs, carelessRows(element), 1);
   // A cell the row did not have: the row changes shape, and the cache makes a new copy.
-  cache.patchRows('outputs', [{ key: 'o3', cells: { message: `note ${element}` } }], 1);
+  cache.patchRows(TABLE.sdiOutputs, [{ key: 'sdi_3', cells: { message: `note ${element}` } }], 1);
   return cache;
 });
 const keptCells = (keys: string[]): object[] =>
-  caches.flatMap((cache) => cache.tableView('outputs')!.rows.filter((row) => keys.includes(row.key)).map((row) => row.cells));
-const [plainRows, reshapedRows] = [keptCells(['o1', 'o2']), keptCells(['o3'])];
-caches[0].patchRows('outputs', [{ key: 'o1', cells: { status: 'off' } }], 2);
+  caches.flatMap((cache) => cache.tableView(TABLE.sdiOutputs)!.rows.filter((row) => keys.includes(row.key)).map((row) => row.cells));
+const [plainRows, reshapedRows] = [keptCells(['sdi_1', 'sdi_2']), keptCells(['sdi_3'])];
+caches[0].patchRows(TABLE.sdiOutputs, [{ key: 'sdi_1', cells: { status: 1 } }], 2);
 
 console.log(
   JSON.stringify({
@@ -81,6 +65,6 @@ console.log(
     carelessRowsHaveTheirOwn: !allShareOne(carelessCells),
     keptRows: allShareOne(plainRows),
     reshapedRows: allShareOne(reshapedRows),
-    patchedRowKeepsItsClass: haveSameClass(caches[0].tableView('outputs')!.rows[0].cells, plainRows[1]),
+    patchedRowKeepsItsClass: haveSameClass(caches[0].tableView(TABLE.sdiOutputs)!.rows[0].cells, plainRows[1]),
   }),
 );
