@@ -21,9 +21,8 @@ export interface ParamState {
   value: Value;
   updatedAt: number | null;
   fresh: boolean;
-  /** What the batching writer is handed, made at the first change and updated in place after (as a row is). */
-  stored?: StoredParam;
-  writeKey?: string;
+  /** What the batching writer is handed and its key there, made at the first change; the record is updated in place after (as a row is). */
+  stored?: { record: StoredParam; writeKey: string };
 }
 
 /**
@@ -169,11 +168,13 @@ export class ValueCache {
   /** Queues the parameter's one record, updated in place: a change allocates nothing that waits for the write. */
   private queueParam(state: ParamState, now: number): void {
     const paramId = state.def.id;
-    const stored = (state.stored ??= { elementId: this.elementId, paramId, value: state.value, updatedAt: now });
-    stored.value = state.value;
-    stored.updatedAt = now;
-    state.writeKey ??= paramWriteKey(this.elementId, paramId);
-    this.writer.queueParam(stored, state.def.volatile === true, state.writeKey);
+    const { record, writeKey } = (state.stored ??= {
+      record: { elementId: this.elementId, paramId, value: state.value, updatedAt: now },
+      writeKey: paramWriteKey(this.elementId, paramId),
+    });
+    record.value = state.value;
+    record.updatedAt = now;
+    this.writer.queueParam(record, state.def.volatile === true, writeKey);
   }
 
   /** Copies: a connector changing what it got must not change what the cache compares against. */
