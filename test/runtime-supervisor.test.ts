@@ -14,6 +14,7 @@ import {
 } from '../src/sdk/index.js';
 import { ConnectorRegistry } from '../src/runtime/connector-registry.js';
 import { ElementManager } from '../src/runtime/element-manager.js';
+import { StreamViewer } from '../src/runtime/stream-viewer.js';
 import { LiveBus } from '../src/live/live-bus.js';
 import { SecretBox } from '../src/security/secret-box.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -610,7 +611,11 @@ describe('element input', () => {
 describe('element lifecycle', () => {
   it('deletes an element with its values, keeping its events as history', async () => {
     const id = await createElement('enc');
+    // Its stream viewer gives back the pages its details held, which every element shares.
+    const closed = vi.spyOn(StreamViewer.prototype, 'close');
     await manager.remove(id, operator);
+    expect(closed).toHaveBeenCalledTimes(1);
+    closed.mockRestore();
     expect(manager.list()).toEqual([]);
     expect(() => manager.get(id)).toThrow(expect.objectContaining({ status: 404, field: 'id' }));
     expect(await store.getElement(id)).toBeUndefined();

@@ -189,6 +189,8 @@ export class ElementSupervisor implements SlotUser, ContextHost {
   shutdown(reason: string): void {
     this.halt(reason);
     this.session.abortAll(reason);
+    // Its details' pages go back to the pool every element's stream viewer shares.
+    this.viewer.close();
   }
 
   /**
