@@ -161,13 +161,13 @@ describe('kept answers', () => {
     const model = device();
     let builds = 0;
     const build = () => ({ status: 200, contentType: 'application/json', body: String(++builds) });
-    expect(model.keptAnswer('x', build).body).toBe('1');
-    const copy = model.keptAnswer('x', build);
+    expect(model.keptAnswer('inputs', build).body).toBe('1');
+    const copy = model.keptAnswer('inputs', build);
     expect(copy.body).toBe('1');
     copy.body = 'changed by the caller';
-    expect(model.keptAnswer('x', build).body).toBe('1');
+    expect(model.keptAnswer('inputs', build).body).toBe('1');
     model.setRecording(model.input(1)!, true);
-    expect(model.keptAnswer('x', build).body).toBe('2');
+    expect(model.keptAnswer('inputs', build).body).toBe('2');
   });
 
   it('answers inputs and outputs as freshly rendered, through every way the device changes', () => {

@@ -35,6 +35,9 @@ const STEP_MS = 1000;
 const MAX_STEPS_PER_ADVANCE = 3600;
 const LOG_CAPACITY = 500;
 
+/** The answers kept between changes. */
+export type KeptRoute = 'inputs' | 'outputs';
+
 /** Per-second probabilities of the device's life. */
 const ODDS = {
   fieldUnitConnects: 0.004,
@@ -62,14 +65,17 @@ export class DeviceModel {
   private readonly random: Prng;
   private readonly logLines: string[] = [];
   /**
-   * Bumped by every change the inputs and outputs answers show. A poller asks for them far
-   * more often than they change: at 10,000 devices, rendering and stringifying the same
-   * answers again took over a quarter of the simulator farm's event loop, and the farm shares the
-   * machine with the poller it measures. So each is kept with the revision it was built at,
-   * and the state must change only through this class's methods, which bump it.
+   * Bumped by every change the inputs answer, and the outputs answer, shows. A poller asks
+   * for them far more often than they change: at 10,000 devices, rendering and stringifying
+   * the same answers again took over a quarter of the simulator farm's event loop, and the
+   * farm shares the machine with the poller it measures. So each is kept with the revision it
+   * was built at, and the state must change only through this class's methods, which bump
+   * them. Two, because most changes show in one answer only: receivers and faults only in the
+   * outputs, recording and link warnings only in the inputs.
    */
-  private revision = 0;
-  private readonly keptAnswers = new Map<string, { revision: number; answer: DeviceResponse }>();
+  private inputsRevision = 0;
+  private outputsRevision = 0;
+  private readonly keptAnswers = new Map<KeptRoute, { revision: number; answer: DeviceResponse }>();
   private clock: number;
   private lastStepAt: number;
 
@@ -123,13 +129,14 @@ export class DeviceModel {
   }
 
   /**
-   * The answer `build` gives for `route`, built again only when the device changed since the
-   * last one. A copy each time: the caller may add to it.
+   * The answer `build` gives for `route`, built again only when what it shows changed since
+   * the last one. A copy each time: the caller may add to it.
    */
-  keptAnswer(route: string, build: () => DeviceResponse): DeviceResponse {
+  keptAnswer(route: KeptRoute, build: () => DeviceResponse): DeviceResponse {
+    const revision = route === 'inputs' ? this.inputsRevision : this.outputsRevision;
     let kept = this.keptAnswers.get(route);
-    if (kept?.revision !== this.revision) {
-      kept = { revision: this.revision, answer: build() };
+    if (kept?.revision !== revision) {
+      kept = { revision, answer: build() };
       this.keptAnswers.set(route, kept);
     }
     return { ...kept.answer };
@@ -153,7 +160,7 @@ export class DeviceModel {
     output.sourceIndex = inputNumber - 1;
     output.enable = true;
     output.fault = null;
-    this.revision++;
+    this.outputsRevision++;
     this.log('INFO', 'player', `${output.name}: playing ${input.name}`);
   }
 
@@ -162,14 +169,14 @@ export class DeviceModel {
     output.enable = false;
     output.fault = null;
     output.connections = 0;
-    this.revision++;
+    this.outputsRevision++;
     this.log('INFO', 'player', `${output.name}: stopped`);
   }
 
   setConnected(input: InputState, connected: boolean): void {
     if (input.connected === connected) return;
     input.connected = connected;
-    this.revision++;
+    this.sourceChanged();
     if (!connected) {
       input.live = false;
       input.liveError = null;
@@ -184,38 +191,44 @@ export class DeviceModel {
     if (input.live === live && input.liveError === null) return;
     input.live = live;
     input.liveError = null;
-    this.revision++;
+    this.sourceChanged();
     this.log('INFO', 'manager', `${input.name} live ${live ? 'started' : 'stopped'}`);
   }
 
   setLiveError(input: InputState, code: number, param: string): void {
     input.live = false;
     input.liveError = { code, param };
-    this.revision++;
+    this.sourceChanged();
     this.log('ERROR', 'manager', `${input.name} live error ${code} (${param})`);
   }
 
   setRecording(input: InputState, recording: boolean): void {
     input.recording = recording;
-    this.revision++;
+    this.inputsRevision++;
   }
 
   /** Sets or clears (null) an output's fault. */
   setOutputFault(output: OutputState, fault: OutputFault | null): void {
     output.fault = fault;
-    this.revision++;
+    this.outputsRevision++;
   }
 
   /** Points an output at input index `sourceIndex` (0-based, −1 none), playing it if the output is enabled. */
   routeOutput(output: OutputState, sourceIndex: number): void {
     output.sourceIndex = sourceIndex;
-    this.revision++;
+    this.outputsRevision++;
     if (output.enable && sourceIndex >= 0) this.play(output, sourceIndex + 1);
   }
 
   renameOutput(output: OutputState, name: string): void {
     output.name = name;
-    this.revision++;
+    this.outputsRevision++;
+  }
+
+  /** An input's connection or live state changed: outputs show their source's state and name too. */
+  private sourceChanged(): void {
+    this.inputsRevision++;
+    this.outputsRevision++;
   }
 
   /** The `GET /logs` lines, oldest first. */
@@ -286,7 +299,7 @@ export class DeviceModel {
     // Receivers of an IP or NDI output come and go now and then, not every second.
     if (output.kind !== 'sdi' && r.chance(ODDS.receiversChange)) {
       output.connections = Math.round(r.walk(output.connections, 1, 0, 8));
-      this.revision++;
+      this.outputsRevision++;
     }
     if (output.fault === null && r.chance(ODDS.outputFault)) {
       const warning = r.chance(0.4);
@@ -313,7 +326,7 @@ export class DeviceModel {
     }
     input.lostPackets += lost;
     // Link figures are answered only by linkStats, asked afresh each time; the inputs answer shows only the warning.
-    if (hasLossWarning(input) !== warned) this.revision++;
+    if (hasLossWarning(input) !== warned) this.inputsRevision++;
   }
 
   private createInput(number: number): InputState {

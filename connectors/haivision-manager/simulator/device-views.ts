@@ -83,7 +83,10 @@ export function outputStatus(device: DeviceModel, output: OutputState): { status
 export function renderOutput(device: DeviceModel, output: OutputState): Record<string, unknown> {
   const source = device.inputs[output.sourceIndex];
   const { status, message } = outputStatus(device, output);
-  const common = {
+  // One literal then added to, not `{ ...common, more }`: V8 gives each object made by spreading
+  // into a literal with more properties a hidden class of its own, which makes every later
+  // read of it, JSON.stringify's among them, take the slow path (README, "Writing a connector").
+  const rendered: Record<string, unknown> = {
     name: output.name,
     enable: output.enable,
     lockstate: output.lockstate,
@@ -93,18 +96,21 @@ export function renderOutput(device: DeviceModel, output: OutputState): Record<s
     inputIdentifier: source?.identifier ?? '',
     status,
     message,
+    uid: `output_${output.kind}_${output.index}`,
   };
-  if (output.kind === 'sdi') return { ...common, uid: `output_sdi_${output.index}`, outputStandard: output.standard };
-  if (output.kind === 'ndi') return { ...common, uid: `output_ndi_${output.index}`, ndiSourceName: output.ndiSourceName, nbConnect: output.connections };
-  return {
-    ...common,
-    uid: `output_ip_${output.index}`,
-    mode: output.mode,
-    encoderIndex: output.encoderIndex,
-    connections: output.connections,
-    serverMode: output.serverMode,
-    destinations: output.destinations.map((url) => ({ url })),
-  };
+  if (output.kind === 'sdi') {
+    rendered.outputStandard = output.standard;
+  } else if (output.kind === 'ndi') {
+    rendered.ndiSourceName = output.ndiSourceName;
+    rendered.nbConnect = output.connections;
+  } else {
+    rendered.mode = output.mode;
+    rendered.encoderIndex = output.encoderIndex;
+    rendered.connections = output.connections;
+    rendered.serverMode = output.serverMode;
+    rendered.destinations = output.destinations.map((url) => ({ url }));
+  }
+  return rendered;
 }
 
 export function renderOutputs(device: DeviceModel): Record<string, unknown> {
