@@ -31,6 +31,11 @@ export type Part = string | Uint8Array | null;
 /** The pool of rings that are given none: one per thread that records. */
 const sharedPool = new PagePool();
 
+/** What the shared pool holds, in bytes: pages lent to records, and slabs (the metrics' gauge). */
+export function detailPageUsage(): { inUse: number; held: number } {
+  return { inUse: sharedPool.bytesInUse, held: sharedPool.bytesHeld };
+}
+
 export class DetailRing {
   /**
    * Per slot, `1 + parts` numbers: its record's first page (NONE for a slot that keeps none,
@@ -151,8 +156,13 @@ export class DetailRing {
   }
 }
 
-/** A position in a chain of pages, moved on by what is written or read. */
+/**
+ * A position in a chain of pages, moved on by what is written or read. Pages that follow
+ * each other in their slab are copied to or from at once: a chain taken from a fresh slab,
+ * or given back and taken again whole, is one run.
+ */
 class PageCursor {
+  /** Bytes of the current page already passed; PAGE_BYTES at its end. */
   private at = 0;
 
   constructor(
@@ -163,41 +173,51 @@ class PageCursor {
   /** Copies `source[from, to)` in. */
   write(source: Uint8Array, from: number, to: number): void {
     while (from < to) {
-      const count = Math.min(this.room(), to - from);
+      const count = this.span(to - from);
       // Buffer's copy takes any Uint8Array and makes no view of it.
       Buffer.prototype.copy.call(source, this.pool.slabOf(this.page), this.pool.offsetOf(this.page) + this.at, from, from + count);
       from += count;
-      this.at += count;
+      this.advance(count);
     }
   }
 
   /** Fills `target` from here. */
   read(target: Buffer): void {
     for (let filled = 0; filled < target.length; ) {
-      const count = Math.min(this.room(), target.length - filled);
+      const count = this.span(target.length - filled);
       const start = this.pool.offsetOf(this.page) + this.at;
       this.pool.slabOf(this.page).copy(target, filled, start, start + count);
       filled += count;
-      this.at += count;
+      this.advance(count);
     }
   }
 
   skip(bytes: number): this {
     while (bytes > 0) {
-      const count = Math.min(this.room(), bytes);
+      const count = this.span(bytes);
       bytes -= count;
-      this.at += count;
+      this.advance(count);
     }
     return this;
   }
 
-  /** Bytes left in the current page, moving to the next page when this one is full. */
-  private room(): number {
+  /** How many of `wanted` bytes lie in one stretch of memory from here: this page's rest and the pages right after it. */
+  private span(wanted: number): number {
     if (this.at === PAGE_BYTES) {
       this.page = this.pool.next(this.page);
       this.at = 0;
       if (this.page === NO_PAGE) throw new RangeError('past the end of the record');
     }
-    return PAGE_BYTES - this.at;
+    let room = PAGE_BYTES - this.at;
+    for (let page = this.page; room < wanted && this.pool.adjoins(page); page++) room += PAGE_BYTES;
+    return Math.min(room, wanted);
+  }
+
+  private advance(bytes: number): void {
+    this.at += bytes;
+    while (this.at > PAGE_BYTES) {
+      this.page = this.pool.next(this.page);
+      this.at -= PAGE_BYTES;
+    }
   }
 }

@@ -19,6 +19,15 @@ describe('PagePool', () => {
     expect(pool.bytesInUse).toBe(11 * PAGE_BYTES);
   });
 
+  it('makes a chain from a fresh slab one run of memory, and gives it back as one', () => {
+    const pool = new PagePool();
+    const pages = chain(pool, pool.take(6));
+    expect(pages.map((page) => page - pages[0])).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(pages.map((page) => pool.adjoins(page))).toEqual([true, true, true, true, true, false]);
+    pool.release(pages[0]);
+    expect(chain(pool, pool.take(6))).toEqual(pages);
+  });
+
   it('lends pages given back before it grows, and grows by whole slabs when it must', () => {
     const pool = new PagePool();
     const first = pool.take(10);

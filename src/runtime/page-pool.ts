@@ -52,6 +52,12 @@ export class PagePool {
     return this.links[page];
   }
 
+  /** Whether the page after `page` in its chain is the next one in the same slab. */
+  adjoins(page: number): boolean {
+    const following = page + 1;
+    return this.links[page] === following && (following & (PAGES_PER_SLAB - 1)) !== 0;
+  }
+
   slabOf(page: number): Buffer {
     return this.slabs[page >>> SLAB_SHIFT];
   }
@@ -67,12 +73,12 @@ export class PagePool {
     return this.scratchBytes;
   }
 
-  /** Pages in use, in bytes (diagnostics and tests). */
+  /** Pages lent, in bytes. */
   get bytesInUse(): number {
     return (this.links.length - this.freeCount) * PAGE_BYTES;
   }
 
-  /** Bytes of slabs held (diagnostics and tests). */
+  /** Bytes of slabs held. */
   get bytesHeld(): number {
     return this.links.length * PAGE_BYTES;
   }
@@ -86,8 +92,8 @@ export class PagePool {
     this.links = links;
     const free = new Int32Array(total);
     free.set(this.free.subarray(0, this.freeCount));
-    // The new slab's pages in reverse, so that they are taken lowest first.
-    for (let page = total - 1; page >= first; page--) free[this.freeCount++] = page;
+    // Taken from the top, they make chains that run up through the slab: each chain one run of memory.
+    for (let page = first; page < total; page++) free[this.freeCount++] = page;
     this.free = free;
   }
 }
