@@ -13,6 +13,7 @@ describe('Prometheus metrics', () => {
         elements: () => states,
         activeAlarms: () => new Map([['major', 2]]),
         trendedValues: () => [{ elementId: 'e1', paramId: 'inputs.rxBitrate', rowKey: '1', value: 2500 }],
+        streamDetails: () => ({ inUse: 1536, held: 1_048_576 }),
       },
       { processMetrics: false },
     );
@@ -43,6 +44,8 @@ describe('Prometheus metrics', () => {
     expect(text).toContain('tally_active_alarms{severity="critical"} 0');
     expect(text).not.toContain('severity="normal"');
     expect(text).toContain('tally_trend_value{element="e1",parameter="inputs.rxBitrate",row="1"} 2500');
+    expect(text).toContain('tally_stream_viewer_detail_bytes{kind="in_use"} 1536');
+    expect(text).toContain('tally_stream_viewer_detail_bytes{kind="held"} 1048576');
 
     states.pop();
     expect(await metrics.scrape()).not.toContain('amagi-cloudport');

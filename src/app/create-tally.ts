@@ -10,6 +10,7 @@ import pino, { type Logger } from 'pino';
 import { LiveBus } from '../live/live-bus.js';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { ConnectorRegistry, DEFAULT_CONNECTORS_DIR } from '../runtime/connector-registry.js';
+import { detailPageUsage } from '../runtime/detail-ring.js';
 import { ElementManager } from '../runtime/element-manager.js';
 import { AuditLog } from '../security/audit-log.js';
 import { generateApiToken } from '../security/random-token.js';
@@ -96,7 +97,7 @@ export async function createTally(options: TallyOptions): Promise<Tally> {
     const secrets = SecretBox.forDataDir(options.dataDir, options.env ?? process.env);
     const registry = await ConnectorRegistry.load(options.connectorsDir ?? DEFAULT_CONNECTORS_DIR);
     const bus = new LiveBus();
-    const metrics = new PrometheusMetrics();
+    const metrics = new PrometheusMetrics({ streamDetails: detailPageUsage });
     const elements = new ElementManager({
       registry,
       store,

@@ -17,6 +17,8 @@ export interface MetricsSources {
   activeAlarms?: () => Map<AlarmSeverity, number>;
   /** Latest trended values (the trend engine's `latestValues`); exported only when given. */
   trendedValues?: () => Iterable<{ elementId: string; paramId: string; rowKey: string; value: number }>;
+  /** Bytes of the stream viewers' kept headers and bodies: pages lent to records, and slabs held (`detailPageUsage`). */
+  streamDetails?: () => { inUse: number; held: number };
 }
 
 export interface PrometheusMetricsOptions {
@@ -83,8 +85,21 @@ export class PrometheusMetrics implements RuntimeMetrics {
   }
 
   /** Adds the gauges read at scrape time (parts built after the metrics themselves). */
-  watch({ elements, activeAlarms, trendedValues }: MetricsSources): void {
+  watch({ elements, activeAlarms, trendedValues, streamDetails }: MetricsSources): void {
     const registers = [this.registry];
+    if (streamDetails) {
+      new Gauge({
+        name: 'tally_stream_viewer_detail_bytes',
+        help: "Memory of the stream viewers' kept headers and bodies: pages in use, and slabs held (never given back)",
+        labelNames: ['kind'],
+        registers,
+        collect() {
+          const { inUse, held } = streamDetails();
+          this.set({ kind: 'in_use' }, inUse);
+          this.set({ kind: 'held' }, held);
+        },
+      });
+    }
     if (elements) {
       new Gauge({
         name: 'tally_elements',

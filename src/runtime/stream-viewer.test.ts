@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { detailPageUsage } from './detail-ring.js';
 import { MASK } from './secret-masker.js';
 import { DETAILS_KEPT, type Exchange, STREAM_BODY_LIMIT, STREAM_CAPACITY, StreamViewer } from './stream-viewer.js';
 
@@ -179,5 +180,26 @@ describe('StreamViewer', () => {
     const viewer = new StreamViewer(3);
     for (let n = 0; n < 10; n++) viewer.record(asRead(exchange(n)));
     expect(viewer.entries()).toEqual([exchange(7), exchange(8), exchange(9)]);
+  });
+
+  it('keeps details in the pages every viewer shares, and gives them back when closed', () => {
+    const before = detailPageUsage().inUse;
+    const viewer = new StreamViewer();
+    const big = 'x'.repeat(3000);
+    for (let n = 0; n < DETAILS_KEPT; n++) viewer.record(asRead(exchange(n * 3, { responseBody: big })));
+    expect(detailPageUsage().inUse - before).toBeGreaterThanOrEqual(DETAILS_KEPT * big.length);
+    viewer.close();
+    expect(detailPageUsage().inUse).toBe(before);
+    // Lines are still recorded after; their details are not kept.
+    const late = exchange(99);
+    viewer.record(asRead(late));
+    expect(viewer.entries().at(-1)).toEqual({
+      ...late,
+      requestHeaders: {},
+      responseHeaders: {},
+      requestBody: notKept(Buffer.byteLength(late.requestBody!)),
+      responseBody: notKept(Buffer.byteLength(late.responseBody!)),
+    });
+    expect(detailPageUsage().inUse).toBe(before);
   });
 });
