@@ -9,9 +9,9 @@
  * to 88 times a second in the first minutes of polling, ~17 KB each, most having lived a
  * minute or more. Such buffers are memory outside the JavaScript heap, and V8 starts a full
  * collection whenever that memory has grown by 64 MB since the last one: at 10,000 elements
- * it marked the whole 300 MB heap every 10–27 s for them (bench/README.md, round 16). Slabs are allocated once and stay, so keeping
- * details allocates nothing outside the heap once the pool has grown to what the rings
- * hold at once.
+ * it marked the whole 300 MB heap every 10–27 s for them (bench/README.md, round 16).
+ * Slabs are allocated once and stay, so keeping details allocates nothing outside the heap
+ * once the pool has grown to what the rings hold at once.
  *
  * The pool keeps its highest size: pages freed by deleted elements wait for new records.
  */
