@@ -14,6 +14,7 @@ import { connect as connectTls } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { HttpProtocolError, ResponseParser, type ResponseHead } from './http1-response-parser.js';
 import type { ExchangeDispatcher, ExchangeOptions } from './http-dispatchers.js';
+import { writeAtEndOfTurn } from './turn-writes.js';
 
 export interface DeviceConnectionsOptions {
   /** An idle connection is closed after this long (ms). */
@@ -279,14 +280,7 @@ class OriginConnection {
     this.parser?.expect(exchange.method);
     exchange.lastActivity = now;
     const body = exchange.options.body;
-    if (typeof body === 'string' && body.length > 0) {
-      socket.cork();
-      socket.write(request, 'latin1');
-      socket.write(body, 'utf8');
-      socket.uncork();
-    } else {
-      socket.write(request, 'latin1');
-    }
+    writeAtEndOfTurn(socket, request, typeof body === 'string' && body.length > 0 ? body : undefined);
   }
 
   private requestHead(options: ExchangeOptions): string {
