@@ -39,6 +39,8 @@ export interface FarmReport {
   lateness: number[];
   missed: number;
   polls: number;
+  /** Probe requests received in each interval of the window, all devices together: N a slice while Tally keeps up. */
+  pollsByInterval: number[];
   mix: RequestMix[];
 }
 
@@ -95,6 +97,7 @@ export class Farm {
       lateness: reports.flatMap((report) => report.lateness),
       missed: reports.reduce((sum, report) => sum + report.missed, 0),
       polls: reports.reduce((sum, report) => sum + report.polls, 0),
+      pollsByInterval: reports[0].pollsByInterval.map((_, slice) => reports.reduce((sum, report) => sum + report.pollsByInterval[slice], 0)),
       mix: reports.flatMap((report) => report.mix),
     };
   }

@@ -21,7 +21,7 @@ export type FarmReply =
   | { type: 'recording'; on: boolean }
   | { type: 'counters'; requests: number }
   | { type: 'changed'; index: number; inputKey: string; connected: boolean; at: number }
-  | { type: 'report'; lateness: number[]; missed: number; polls: number; mix: RequestMix[] }
+  | { type: 'report'; lateness: number[]; missed: number; polls: number; pollsByInterval: number[]; mix: RequestMix[] }
   | { type: 'plan'; devices: RequestMix[] }
   | { type: 'stopped' }
   /** Unsolicited: an operator command reached device `index`. */

@@ -51,3 +51,15 @@ export function cycleLateness(arrivals: readonly number[], intervalMs: number, f
 function edgeSlotsMissed(gap: number, intervalMs: number): number {
   return Math.max(0, Math.floor(gap / intervalMs - 0.5));
 }
+
+/**
+ * Adds each arrival to the count of the interval of the window it fell in (`counts[0]` is
+ * the first `intervalMs` after `from`; arrivals outside the window are left out). Summed
+ * over the devices, a run that keeps up counts one arrival per device in every whole interval.
+ */
+export function countByInterval(arrivals: readonly number[], intervalMs: number, from: number, counts: number[]): void {
+  for (const at of arrivals) {
+    const slice = Math.floor((at - from) / intervalMs);
+    if (slice >= 0 && slice < counts.length) counts[slice]++;
+  }
+}

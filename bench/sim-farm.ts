@@ -16,7 +16,7 @@ import { listen, type ListeningAdapter } from '../connectors/amagi-cloudport/sim
 import { isLive, parseInputs } from '../connectors/haivision-manager/parse-responses.js';
 import { PATHS } from '../connectors/haivision-manager/device-api.js';
 import { createPlainHttpServer, type PlainAnswer, type PlainRequest } from './farm-http.js';
-import { cycleLateness } from './poll-lateness.js';
+import { countByInterval, cycleLateness } from './poll-lateness.js';
 import { CHANGED_INPUT, DEVICE_PORT, FARM_API_KEY, deviceHost, deviceKind, preciseNow } from './farm-layout.js';
 import type { FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
 
@@ -191,14 +191,17 @@ function report(from: number, to: number, intervalMs: number): FarmReply {
   let missed = 0;
   let polls = 0;
   const mix: RequestMix[] = [];
+  // Whole intervals only: a last part-interval would read as a run falling behind.
+  const pollsByInterval = new Array<number>(Math.floor((to - from) / intervalMs)).fill(0);
   for (const device of devices) {
     if (device.model) {
       const figures = cycleLateness(device.arrivals, intervalMs, from, to);
       for (const value of figures.lateness) lateness.push(Math.round(value * 10) / 10);
       missed += figures.missed;
       polls += figures.polls;
+      countByInterval(device.arrivals, intervalMs, from, pollsByInterval);
     }
     mix.push({ index: device.index, paths: [...device.mix].map(([url, { count, authorization }]) => ({ url, count, authorization })) });
   }
-  return { type: 'report', lateness, missed, polls, mix };
+  return { type: 'report', lateness, missed, polls, pollsByInterval, mix };
 }

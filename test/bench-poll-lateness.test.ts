@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cycleLateness } from '../bench/poll-lateness.js';
+import { countByInterval, cycleLateness } from '../bench/poll-lateness.js';
 
 const I = 10_000;
 
@@ -30,5 +30,15 @@ describe('poll cycle lateness as the device sees it', () => {
 
   it('takes a second arrival in the same slot as an extra poll, not a cycle', () => {
     expect(cycleLateness([0, 100, I, 2 * I], I, 0, 2 * I + 1)).toEqual({ lateness: [0, 0, 0], missed: 0, polls: 3 });
+  });
+});
+
+describe('polls counted by interval of the window', () => {
+  it('adds each arrival to its interval and leaves out those outside the window', () => {
+    const counts = [0, 0, 0];
+    countByInterval([999, 1000, 5000, 10_999, 11_000, 25_000, 30_999, 31_000], 10_000, 1000, counts);
+    expect(counts).toEqual([3, 1, 2]);
+    countByInterval([1500], 10_000, 1000, counts);
+    expect(counts).toEqual([4, 1, 2]);
   });
 });
