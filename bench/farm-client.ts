@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 /** bench/run.ts's handle on the farm processes: starts them and asks them over IPC. */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -44,6 +45,30 @@ export interface FarmReport {
   mix: RequestMix[];
 }
 
+/** The nice value the farm runs at unless `--farm-nice` says otherwise (bench/README.md, round 17). */
+export const DEFAULT_FARM_NICE = 5;
+
+/** `--farm-nice`: a whole number from 0 (as Tally) to 19 (only what Tally leaves). */
+export function parseNice(text: string | undefined): number {
+  const nice = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isInteger(nice) || nice < 0 || nice > 19) {
+    throw new Error(`--farm-nice must be a whole number from 0 to 19, not "${text}"`);
+  }
+  return nice;
+}
+
+export interface FarmProcessOptions {
+  /** Node options of the farm processes (e.g. --cpu-prof). */
+  nodeFlags: string[];
+  /**
+   * The farm's nice value (0–19). Simulated devices share this machine's two cores with
+   * Tally, where real ones run on hardware of their own; at a higher nice value a device
+   * woken by a request waits for a free core instead of taking Tally's, as it would on a
+   * network. The floor's replay runs against the same farm, so both sides are measured alike.
+   */
+  nice: number;
+}
+
 export class Farm {
   private constructor(
     private readonly shards: FarmShard[],
@@ -55,14 +80,18 @@ export class Farm {
     devices: number,
     cloudportShare: number,
     seed: number,
-    nodeFlags: string[],
+    processes: FarmProcessOptions,
     onEvent: (event: Unsolicited) => void,
   ): Promise<Farm> {
+    const { nodeFlags, nice } = processes;
     const perShard = devicesPerShard();
     const shards: FarmShard[] = [];
     const first: number[] = [];
     for (let start = 0; start < devices; start += perShard) {
-      shards.push(new FarmShard(forkScript('bench/sim-farm', [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], nodeFlags }), onEvent));
+      const child = forkScript('bench/sim-farm', [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], nodeFlags });
+      // The process's main thread (its id is the process's), where the devices answer.
+      if (nice !== 0 && child.pid !== undefined) setPriority(child.pid, nice);
+      shards.push(new FarmShard(child, onEvent));
       first.push(start);
     }
     const farm = new Farm(shards, first, perShard);

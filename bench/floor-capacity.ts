@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Farm } from './farm-client.js';
+import { DEFAULT_FARM_NICE, Farm, parseNice } from './farm-client.js';
 import { floorPlan, measureFloor } from './floor-run.js';
 import { percentile, round } from './percentiles.js';
 import { cpuMicrosPerRequest } from './process-usage.js';
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '60' },
     seed: { type: 'string', default: '7' },
     'farm-cpu-prof': { type: 'string' },
+    'farm-nice': { type: 'string', default: String(DEFAULT_FARM_NICE) },
   },
 });
 
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'tally-floor-'));
   // StreamHubs only: the CLOUDPORT share needs a session token that only a logged-in poller holds.
   const farmFlags = args['farm-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['farm-cpu-prof']] : [];
-  const farm = await Farm.start(devices, 0, Number(args.seed), farmFlags, () => undefined);
+  const farm = await Farm.start(devices, 0, Number(args.seed), { nodeFlags: farmFlags, nice: parseNice(args['farm-nice']) }, () => undefined);
   try {
     const mix = await farm.plan();
     const planned = mix.reduce((sum, device) => sum + device.paths.length, 0) / (intervalMs / 1000);

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../connectors/amagi-cloudport/simulator/index.js';
-import { Farm } from './farm-client.js';
+import { DEFAULT_FARM_NICE, Farm, parseNice } from './farm-client.js';
 import { CHANGED_INPUT, DEVICE_PORT, FARM_API_KEY, deviceHost, deviceKind, preciseNow } from './farm-layout.js';
 import { floorPlan, measureFloor } from './floor-run.js';
 import { percentile, round } from './percentiles.js';
@@ -48,6 +48,8 @@ const { values: args } = parseArgs({
     sample: { type: 'string', default: '200' },
     'cpu-prof': { type: 'string' },
     'farm-cpu-prof': { type: 'string' },
+    /** The farm processes' nice value (see FarmProcessOptions). */
+    'farm-nice': { type: 'string', default: String(DEFAULT_FARM_NICE) },
     /** Tally's --http-threads; its own default (one per core beyond the second, at most 4) when absent. */
     'http-threads': { type: 'string' },
     /** Tally's --heap-growth (percent, 0 for V8's own choice); its default when absent. */
@@ -64,6 +66,7 @@ const { values: args } = parseArgs({
 const N = Number(args.elements);
 /** Parsed before anything starts: a bad value must not surface only after the whole run. */
 const heapGrowthPercent = parseHeapGrowth(args['heap-growth']);
+const farmNice = parseNice(args['farm-nice']);
 const intervalMs = Number(args.interval) * 1000;
 const durationMs = Number(args.duration ?? (args.soak ? 3600 : 60)) * 1000;
 const cloudportShare = Number(args['cloudport-share']);
@@ -195,7 +198,7 @@ async function main(): Promise<void> {
 
   log(`bench: ${N} elements, ${intervalMs / 1000} s interval, ${durationMs / 1000} s measured${args.soak ? ' (soak)' : ''}`);
   const farmFlags = args['farm-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['farm-cpu-prof']] : [];
-  const farm = await Farm.start(N, cloudportShare, Number(args.seed), farmFlags, (event) => {
+  const farm = await Farm.start(N, cloudportShare, Number(args.seed), { nodeFlags: farmFlags, nice: farmNice }, (event) => {
     if (event.type === 'command') {
       const sentAt = pendingActions.get(event.index);
       if (sentAt !== undefined && sentAt !== Infinity) {
@@ -210,7 +213,7 @@ async function main(): Promise<void> {
       settleChange(event.index, change);
     }
   });
-  log(`farm: ${N} devices in ${farm.pids.length} process(es)`);
+  log(`farm: ${N} devices in ${farm.pids.length} process(es), nice ${farmNice}`);
 
   const profileFlags = [
     ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : []),
@@ -398,6 +401,7 @@ async function main(): Promise<void> {
       intervalSeconds: intervalMs / 1000,
       httpThreads: args['http-threads'] === undefined ? `default (${parseHttpThreads(undefined)})` : Number(args['http-threads']),
       heapGrowthPercent,
+      farmNice,
       durationSeconds: round(seconds, 0),
       rssKBPerElement: round((tallyEnd.rssBytes / 1024) / N, 0),
       heapUsedMB: metricsEnd.heapUsedMB,

@@ -3,6 +3,7 @@ import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPlainHttpServer, parseHead, type PlainHttpServer, type PlainRequest } from '../bench/farm-http.js';
 import { devicesPerShard } from '../bench/farm-layout.js';
+import { DEFAULT_FARM_NICE, parseNice } from '../bench/farm-client.js';
 
 let server: PlainHttpServer | undefined;
 let agent: Agent | undefined;
@@ -109,5 +110,17 @@ describe('devicesPerShard', () => {
     expect(devicesPerShard(limits('50'))).toBe(1);
     expect(devicesPerShard(limits('unlimited'))).toBe(5000);
     expect(devicesPerShard('')).toBe(5000);
+  });
+});
+
+describe('the farm nice value', () => {
+  it('takes a whole number from 0 to 19', () => {
+    expect(parseNice('0')).toBe(0);
+    expect(parseNice('19')).toBe(19);
+    expect(parseNice(String(DEFAULT_FARM_NICE))).toBe(DEFAULT_FARM_NICE);
+  });
+
+  it('refuses anything else, naming the option', () => {
+    for (const bad of ['-1', '20', '2.5', 'high', '', undefined]) expect(() => parseNice(bad)).toThrow(/--farm-nice/);
   });
 });
