@@ -112,8 +112,20 @@ export class Farm {
   }
 
   async requests(): Promise<number> {
+    return (await this.counters()).requests;
+  }
+
+  /** The StreamHubs' periodic (probe) requests answered since start. */
+  async probes(): Promise<number> {
+    return (await this.counters()).probes;
+  }
+
+  private async counters(): Promise<{ requests: number; probes: number }> {
     const counters = await Promise.all(this.shards.map((shard) => shard.ask<'counters'>({ type: 'counters' })));
-    return counters.reduce((sum, counter) => sum + counter.requests, 0);
+    return {
+      requests: counters.reduce((sum, counter) => sum + counter.requests, 0),
+      probes: counters.reduce((sum, counter) => sum + counter.probes, 0),
+    };
   }
 
   change(index: number): Promise<Extract<FarmReply, { type: 'changed' | 'error' }>> {

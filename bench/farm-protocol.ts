@@ -19,7 +19,7 @@ export interface RequestMix {
 export type FarmReply =
   | { type: 'ready'; count: number }
   | { type: 'recording'; on: boolean }
-  | { type: 'counters'; requests: number }
+  | { type: 'counters'; requests: number; probes: number }
   | { type: 'changed'; index: number; inputKey: string; connected: boolean; at: number }
   | { type: 'report'; lateness: number[]; missed: number; polls: number; pollsByInterval: number[]; mix: RequestMix[] }
   | { type: 'plan'; devices: RequestMix[] }

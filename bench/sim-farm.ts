@@ -37,6 +37,8 @@ interface FarmDevice {
 
 const devices: FarmDevice[] = [];
 let requests = 0;
+/** Periodic (probe) requests answered since start, recorded or not. */
+let probes = 0;
 let recording = false;
 
 process.on('message', (message: FarmRequest) => {
@@ -63,7 +65,7 @@ async function handle(message: FarmRequest): Promise<FarmReply | undefined> {
       if (message.on) for (const device of devices) device.arrivals.length = 0;
       return { type: 'recording', on: recording };
     case 'counters':
-      return { type: 'counters', requests };
+      return { type: 'counters', requests, probes };
     case 'change':
       return change(message.index);
     case 'report':
@@ -130,6 +132,7 @@ function answer(device: FarmDevice, model: DeviceModel, request: PlainRequest): 
   if (COMMAND_PATH.test(path)) send({ type: 'command', index: device.index, at });
   if (recording) remember(device, request.target, undefined);
   if (path !== PERIODIC_PATH) return reply;
+  probes++;
   if (recording) device.arrivals.push(at);
   // Changes are followed whether or not the window is recorded: the last ones land after it.
   if (device.pendingChange) {
