@@ -1,7 +1,7 @@
-import { setPriority } from 'node:os';
 /** bench/run.ts's handle on the farm processes: starts them and asks them over IPC. */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { setPriority } from 'node:os';
 import { forkScript } from './child-script.js';
 import { devicesPerShard } from './farm-layout.js';
 import type { FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';

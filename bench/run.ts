@@ -94,10 +94,12 @@ async function settle(farm: Farm, streamHubs: number): Promise<{ steady: boolean
   const started = Date.now();
   let lastPolled = 0;
   let steadyIntervals = 0;
+  let before = await farm.probes();
   for (let interval = 0; interval < SETTLE_MAX_INTERVALS; interval++) {
-    const before = await farm.probes();
     await sleep(intervalMs);
-    lastPolled = (await farm.probes()) - before;
+    const now = await farm.probes();
+    lastPolled = now - before;
+    before = now;
     steadyIntervals = Math.abs(lastPolled - streamHubs) <= streamHubs * STEADY_TOLERANCE ? steadyIntervals + 1 : 0;
     if (steadyIntervals === 2) return { steady: true, seconds: secondsSince(started), lastPolled };
   }
