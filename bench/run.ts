@@ -159,6 +159,8 @@ const cpuOf = (from: UsageSample[], to: UsageSample[]): number => from.reduce((s
 /** From `/metrics`: rows the store wrote, and the poll lateness histogram's cumulative counts by bound (s), all connectors together. */
 interface ScrapedMetrics {
   rows: number | null;
+  /** Rows written so far by each of the store's writers (`values`, `trends`, `alarms`, …). */
+  rowsByWriter: Map<string, number>;
   lateness: Map<number, number>;
   loopLagP99Ms: number | null;
   /** The longest the event loop was blocked since the previous scrape. */
@@ -173,7 +175,12 @@ async function scrapeMetrics(api: TallyApi): Promise<ScrapedMetrics> {
   const answer = await api.send('GET', '/metrics').catch(() => null);
   const text = answer?.status === 200 ? answer.body : '';
   let rows: number | null = null;
-  for (const match of text.matchAll(/^tally_store_rows_written_total\{[^}]*\} (\S+)$/gm)) rows = (rows ?? 0) + Number(match[1]);
+  const rowsByWriter = new Map<string, number>();
+  for (const [, labels, count] of text.matchAll(/^tally_store_rows_written_total\{([^}]*)\} (\S+)$/gm)) {
+    rows = (rows ?? 0) + Number(count);
+    const writer = /writer="([^"]*)"/.exec(labels)?.[1] ?? '';
+    rowsByWriter.set(writer, (rowsByWriter.get(writer) ?? 0) + Number(count));
+  }
   const lateness = new Map<number, number>();
   for (const [, le, count] of text.matchAll(/^tally_poll_lateness_seconds_bucket\{le="([^"]+)"[^}]*\} (\S+)$/gm)) {
     const bound = le === '+Inf' ? Infinity : Number(le);
@@ -189,6 +196,7 @@ async function scrapeMetrics(api: TallyApi): Promise<ScrapedMetrics> {
   };
   return {
     rows,
+    rowsByWriter,
     lateness,
     // prom-client resets its event loop lag histogram at each scrape: these cover the time since the last one.
     loopLagP99Ms: gauge('nodejs_eventloop_lag_p99_seconds', 1000),
@@ -466,6 +474,9 @@ async function main(): Promise<void> {
       eventLoopLagMaxMs: round(metricsEnd.loopLagMaxMs),
       storeRowsPerSecond:
         metricsStart.rows === null || metricsEnd.rows === null ? null : round((metricsEnd.rows - metricsStart.rows) / seconds, 0),
+      storeRowsPerSecondByWriter: Object.fromEntries(
+        [...metricsEnd.rowsByWriter].map(([writer, count]) => [writer, round((count - (metricsStart.rowsByWriter.get(writer) ?? 0)) / seconds, 0)]),
+      ),
       storeWriteKBPerSecond: storeBytes === null ? null : round(storeBytes / 1024, 0),
       floorRequestsPerSecond: round(floor.requestsPerSecond, 0),
       floorFailures: floor.failures,
@@ -504,7 +515,7 @@ async function main(): Promise<void> {
         `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms; event loop lag p99 ${result.eventLoopLagP99Ms ?? 'n/a'} ms, max ${result.eventLoopLagMaxMs ?? 'n/a'} ms over the window`,
         `actions: ${result.actions} ok, ${result.actionsRefused} refused; latency p50 ${result.actionLatencyP50Ms} ms p99 ${result.actionLatencyP99Ms} ms`,
         `live: ${result.liveChanges} changes; after the poll p50 ${result.liveLatencyP50Ms} ms p99 ${result.liveLatencyP99Ms} ms; from the change p99 ${result.changeToLiveP99Ms} ms`,
-        `store: ${result.storeRowsPerSecond ?? 'n/a'} rows/s, ${result.storeWriteKBPerSecond ?? 'n/a'} KB/s written`,
+        `store: ${result.storeRowsPerSecond ?? 'n/a'} rows/s (${Object.entries(result.storeRowsPerSecondByWriter).map(([writer, rate]) => `${writer} ${rate}`).join(', ')}), ${result.storeWriteKBPerSecond ?? 'n/a'} KB/s written`,
       ].join('\n'),
     );
     log(JSON.stringify(result));
