@@ -62,7 +62,7 @@ export class DetailRing {
   /** Keeps a copy of `parts` in `slot`, in place of what it kept. */
   put(slot: number, parts: readonly Part[]): void {
     if (this.closed) return;
-    this.drop(slot);
+    this.clear(slot);
     const base = slot * this.stride;
     // Strings are encoded one after another into the pool's scratch buffer, which gives their lengths.
     let scratchSize = 0;
@@ -86,7 +86,7 @@ export class DetailRing {
     if (size > this.maxBytes) throw new RangeError(`a record of ${size} bytes cannot fit in ${this.maxBytes}`);
     // The oldest records go first while the rest and this one would hold more than the limit.
     for (let older = (slot + 1) % this.slots; this.used + size > this.maxBytes && older !== slot; older = (older + 1) % this.slots) {
-      this.drop(older);
+      this.clear(older);
     }
     if (size === 0) {
       this.layout[base] = EMPTY;
@@ -142,11 +142,12 @@ export class DetailRing {
 
   /** Gives every page back to the pool; the ring keeps nothing from now on (its element was deleted). */
   close(): void {
-    for (let slot = 0; slot < this.slots; slot++) this.drop(slot);
+    for (let slot = 0; slot < this.slots; slot++) this.clear(slot);
     this.closed = true;
   }
 
-  private drop(slot: number): void {
+  /** Lets go of what `slot` keeps. */
+  clear(slot: number): void {
     const base = slot * this.stride;
     const first = this.layout[base];
     if (first === NONE) return;

@@ -356,8 +356,11 @@ export class ElementManager implements ElementService {
     }
   }
 
+  /** The element's stream viewer, read by an operator: it is watched from now on (see StreamViewer.watch). */
   stream(id: string): StreamEntry[] {
-    return this.supervisor(id).viewer.entries();
+    const viewer = this.supervisor(id).viewer;
+    viewer.watch(this.clock.now());
+    return viewer.entries();
   }
 
   async events(query: EventQuery): Promise<InfoEvent[]> {

@@ -10,7 +10,7 @@ import { HttpThreads } from './http-threads.js';
 import { ElementHttpSession, parseRetryAfter } from './http-session.js';
 import { proxyFor } from './proxy-decision.js';
 import { MASK } from './secret-masker.js';
-import { DETAILS_KEPT, StreamViewer, type Exchange } from './stream-viewer.js';
+import { DETAILS_KEPT, NOT_KEPT_BECAUSE, StreamViewer, type Exchange } from './stream-viewer.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse, body: string) => void;
 
@@ -59,6 +59,8 @@ beforeEach(() => {
 
 function session(options: { timeout?: number; retries?: number; cap?: number } = {}): { http: ElementHttpSession; viewer: StreamViewer } {
   const viewer = new StreamViewer();
+  // Open, as an operator diagnosing the device has it: successful exchanges keep their details too.
+  viewer.watch(Date.now());
   const http = new ElementHttpSession(
     { baseUrl, dispatcher, requestTimeout: options.timeout ?? 2_000, retries: options.retries ?? 2, maxBodyBytes: options.cap },
     viewer,
@@ -270,7 +272,7 @@ describe.each(DISPATCHERS)('ElementHttpSession, exchanges %s', (_where, chosen) 
       [100, 101, 102, 103, 104].map((n) => [`ok ${n}`, '6']),
     );
     const older = entries[99 - DETAILS_KEPT];
-    expect(older.responseBody).toBe(`[6 bytes, not kept: only the latest ${DETAILS_KEPT} exchanges keep their headers and bodies]`);
+    expect(older.responseBody).toBe(`[6 bytes, not kept: ${NOT_KEPT_BECAUSE}]`);
     expect(older).toMatchObject({ method: 'GET', url: `${baseUrl}/n/${104 - DETAILS_KEPT}`, status: 200, statusLine: '200 OK', responseHeaders: {}, error: null });
   });
 });
@@ -303,6 +305,7 @@ describe('proxyFor', () => {
 describe('StreamViewer', () => {
   it('keeps masking a secret after the operator replaced it', () => {
     const viewer = new StreamViewer();
+    viewer.watch(0);
     viewer.masker.setParamSecrets(['old-secret-1']);
     viewer.record({
       time: 0,
@@ -323,6 +326,7 @@ describe('StreamViewer', () => {
 
   it('reuses its slots without anything of the exchange recorded there before', () => {
     const viewer = new StreamViewer(2);
+    viewer.watch(0);
     const exchange = (n: number, failed: boolean): Exchange => ({
       time: n,
       method: failed ? 'POST' : 'GET',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detailPageUsage } from './detail-ring.js';
 import { MASK } from './secret-masker.js';
-import { DETAILS_KEPT, type Exchange, STREAM_BODY_LIMIT, STREAM_CAPACITY, StreamViewer } from './stream-viewer.js';
+import { DETAILS_KEPT, type Exchange, NOT_KEPT_BECAUSE, STREAM_BODY_LIMIT, STREAM_CAPACITY, StreamViewer, WATCH_MS } from './stream-viewer.js';
 
 /** An exchange with its answer as text: what an entry shows when nothing is masked or cut. */
 type Sent = Omit<Exchange, 'responseBody'> & { responseBody: string | null };
@@ -28,19 +28,34 @@ function exchange(n: number, overrides: Partial<Sent> = {}): Sent {
   };
 }
 
-const notKept = (length: number): string =>
-  `[${length} bytes, not kept: only the latest ${DETAILS_KEPT} exchanges keep their headers and bodies]`;
+const notKept = (length: number): string => `[${length} bytes, not kept: ${NOT_KEPT_BECAUSE}]`;
+
+/** A viewer an operator has open: every exchange recorded (in these tests' times) keeps its details. */
+function watchedViewer(capacity?: number): StreamViewer {
+  const viewer = new StreamViewer(capacity);
+  viewer.watch(Date.now());
+  return viewer;
+}
+
+/** Its line only: what an exchange that keeps no details shows. */
+const lineOnly = (sent: Sent) => ({
+  ...sent,
+  requestHeaders: {},
+  responseHeaders: {},
+  requestBody: sent.requestBody === null ? null : notKept(Buffer.byteLength(sent.requestBody)),
+  responseBody: sent.responseBody === null ? null : notKept(Buffer.byteLength(sent.responseBody)),
+});
 
 describe('StreamViewer', () => {
   it('is empty at first, and lists what it has oldest first before the ring is full', () => {
-    const viewer = new StreamViewer();
+    const viewer = watchedViewer();
     expect(viewer.entries()).toEqual([]);
     for (let n = 0; n < 3; n++) viewer.record(asRead(exchange(n)));
     expect(viewer.entries().map((entry) => entry.time)).toEqual([0, 1, 2].map((n) => exchange(n).time));
   });
 
   it('gives back the response headers as they came: a value with colons, an empty one, a repeated one joined', () => {
-    const viewer = new StreamViewer();
+    const viewer = watchedViewer();
     const responseHeaders = { date: 'Thu, 03 Dec 2026 12:34:56 GMT', 'x-empty': '', 'x-via': ['a=1', 'b=2:3'], 'x-absent': undefined };
     viewer.record(asRead(exchange(0, { responseHeaders })));
     viewer.record(asRead(exchange(3, { responseHeaders: {} })));
@@ -50,7 +65,7 @@ describe('StreamViewer', () => {
   });
 
   it('keeps the newest exchanges in order when the ring wraps around', () => {
-    const viewer = new StreamViewer();
+    const viewer = watchedViewer();
     for (let n = 0; n < 2 * STREAM_CAPACITY + 50; n++) viewer.record(asRead(exchange(n)));
     const entries = viewer.entries();
     expect(entries).toHaveLength(STREAM_CAPACITY);
@@ -70,33 +85,31 @@ describe('StreamViewer', () => {
   });
 
   it('keeps the line of every exchange but headers and bodies only of the newest ones', () => {
-    const viewer = new StreamViewer();
+    const viewer = watchedViewer();
     const total = 40;
     for (let n = 0; n < total; n++) viewer.record(asRead(exchange(n)));
     const entries = viewer.entries();
     const older = entries.slice(0, total - DETAILS_KEPT);
     const newest = entries.slice(total - DETAILS_KEPT);
-    older.forEach((entry, n) => {
-      const sent = exchange(n);
-      expect(entry).toEqual({
-        time: sent.time,
-        method: sent.method,
-        url: sent.url,
-        requestHeaders: {},
-        requestBody: sent.requestBody === null ? null : notKept(sent.requestBody.length),
-        status: sent.status,
-        statusLine: sent.statusLine,
-        responseHeaders: {},
-        responseBody: sent.responseBody === null ? null : notKept(sent.responseBody.length),
-        durationMs: sent.durationMs,
-        error: sent.error,
-      });
-    });
+    older.forEach((entry, n) => expect(entry).toEqual(lineOnly(exchange(n))));
     newest.forEach((entry, i) => expect(entry).toEqual(exchange(total - DETAILS_KEPT + i)));
   });
 
-  it('masks every entry when read, with secrets learnt after they were recorded', () => {
+  it('keeps the details of failed exchanges always, of successful ones only while someone watches', () => {
     const viewer = new StreamViewer();
+    const isFailure = (n: number) => exchange(n).error !== null;
+    for (let n = 0; n < 10; n++) viewer.record(asRead(exchange(n)));
+    // Nobody watched: among the newest, the failures (5 and 8) keep theirs, the rest their lines only.
+    expect(viewer.entries().slice(-DETAILS_KEPT)).toEqual([5, 6, 7, 8, 9].map((n) => (isFailure(n) ? exchange(n) : lineOnly(exchange(n)))));
+    // Read just before exchange 10 started, and not again: 10 keeps its details, 12 and 13 (started later) do not.
+    viewer.watch(exchange(10).time + 500 - WATCH_MS);
+    for (let n = 10; n < 14; n++) viewer.record(asRead(exchange(n)));
+    expect(viewer.entries().slice(-4)).toEqual([exchange(10), exchange(11), lineOnly(exchange(12)), lineOnly(exchange(13))]);
+    expect(isFailure(11) && !isFailure(10) && !isFailure(12)).toBe(true);
+  });
+
+  it('masks every entry when read, with secrets learnt after they were recorded', () => {
+    const viewer = watchedViewer();
     viewer.masker.setParamSecrets(['param-secret-1']);
     const secretExchange = (n: number): Sent =>
       exchange(n, {
@@ -125,7 +138,7 @@ describe('StreamViewer', () => {
   });
 
   it('clips long bodies, showing their whole length before and after they age out', () => {
-    const viewer = new StreamViewer();
+    const viewer = watchedViewer();
     const long = `{"blob":"${'y'.repeat(100_000)}"}`;
     viewer.record(asRead(exchange(0, { requestBody: long, responseBody: long })));
     const [fresh] = viewer.entries();
@@ -138,7 +151,7 @@ describe('StreamViewer', () => {
   });
 
   it('shows text of several bytes a character whole, its length in bytes, and clips it on a character', () => {
-    const viewer = new StreamViewer();
+    const viewer = watchedViewer();
     const short = '{"name":"Régie 2 – été"}';
     const long = `{"blob":"${'€'.repeat(30_000)}"}`;
     viewer.record(asRead(exchange(0, { requestBody: short, responseBody: short })));
@@ -153,7 +166,7 @@ describe('StreamViewer', () => {
   });
 
   it('keeps different URLs, status lines and errors apart however many it has seen', () => {
-    const viewer = new StreamViewer();
+    const viewer = watchedViewer();
     // Far more distinct values than are shared, each followed by repeats of recent ones.
     const sent: Sent[] = [];
     for (let n = 0; n < 1000; n++) {
@@ -177,14 +190,14 @@ describe('StreamViewer', () => {
   });
 
   it('works with a ring smaller than the exchanges that keep details', () => {
-    const viewer = new StreamViewer(3);
+    const viewer = watchedViewer(3);
     for (let n = 0; n < 10; n++) viewer.record(asRead(exchange(n)));
     expect(viewer.entries()).toEqual([exchange(7), exchange(8), exchange(9)]);
   });
 
   it('keeps details in the pages every viewer shares, and gives them back when closed', () => {
     const before = detailPageUsage().inUse;
-    const viewer = new StreamViewer();
+    const viewer = watchedViewer();
     const big = 'x'.repeat(3000);
     for (let n = 0; n < DETAILS_KEPT; n++) viewer.record(asRead(exchange(n * 3, { responseBody: big })));
     expect(detailPageUsage().inUse - before).toBeGreaterThanOrEqual(DETAILS_KEPT * big.length);
@@ -193,13 +206,7 @@ describe('StreamViewer', () => {
     // Lines are still recorded after; their details are not kept.
     const late = exchange(99);
     viewer.record(asRead(late));
-    expect(viewer.entries().at(-1)).toEqual({
-      ...late,
-      requestHeaders: {},
-      responseHeaders: {},
-      requestBody: notKept(Buffer.byteLength(late.requestBody!)),
-      responseBody: notKept(Buffer.byteLength(late.responseBody!)),
-    });
+    expect(viewer.entries().at(-1)).toEqual(lineOnly(late));
     expect(detailPageUsage().inUse).toBe(before);
   });
 });

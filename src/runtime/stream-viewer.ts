@@ -12,9 +12,10 @@
  *   gets the same few status lines), so the strings are kept once each per viewer, in
  *   {@link StringSlots}, and the ring holds their slot numbers.
  * - headers and bodies only for the newest {@link DETAILS_KEPT} exchanges, as bytes in pages
- *   every element's viewer shares ({@link DetailRing}). Older entries show their line, `{}`
- *   for headers and a placeholder with the length for bodies (the API's and the web UI's
- *   headers are always an object).
+ *   every element's viewer shares ({@link DetailRing}), and of those only the ones that
+ *   failed, unless an operator watches the viewer (read it in the last {@link WATCH_MS}):
+ *   then every one. Other entries show their line, `{}` for headers and a placeholder with
+ *   the length for bodies (the API's and the web UI's headers are always an object).
  *
  * Rough cost per element with a full ring (64-bit V8, no pointer compression), ~11.5 KB:
  * - lines ~4.5 KB, allocated up front: 100 × (8 time + 8 duration + 2 × 4 body lengths +
@@ -38,6 +39,13 @@
  * least it can: it writes into the two rings, and otherwise allocates only what it keeps (a
  * URL, status line or error no line of the ring holds) and what dies at once (the headers
  * packed into a string on their way into the detail ring).
+ *
+ * Why the details of successful exchanges wait for someone to watch: copying every answer
+ * into the pages, for every element, was a tenth of the event loop's work at 10,000
+ * elements and 60–80 MB of memory (bench/README.md, round 18), for answers nobody looks
+ * at. A failure keeps its details whoever watches: it is what an operator comes to see
+ * after the fact. The web UI's viewer reads every 3 s while it follows, so the answers it
+ * shows keep theirs; an entry that kept none says why.
  */
 import type { StreamEntry } from './views.js';
 import { SecretMasker } from './secret-masker.js';
@@ -52,10 +60,14 @@ export const STREAM_BODY_LIMIT = 4096;
  * operator opens to see what the device says now; the lines before show what came earlier.
  */
 export const DETAILS_KEPT = 5;
+/** How long a read of the viewer counts as someone watching it: successful exchanges keep their details meanwhile. */
+export const WATCH_MS = 5 * 60_000;
 /** Kept of a body before masking: room for a secret cut in half by the limit to still be seen whole. */
 const CLIP = STREAM_BODY_LIMIT * 2;
 /** The same in bytes: `CLIP` characters even where each takes three bytes in UTF-8. */
 const CLIP_BYTES = CLIP * 3;
+
+export const NOT_KEPT_BECAUSE = `only the latest ${DETAILS_KEPT} exchanges keep their headers and bodies, and successful ones only while the stream viewer is open`;
 
 /** Response headers as undici gives them: a header sent more than once is an array. */
 export type ReceivedHeaders = Record<string, string | string[] | undefined>;
@@ -94,6 +106,8 @@ export class StreamViewer {
   private readonly detailSlots: number;
   /** Exchanges recorded so far. */
   private recorded = 0;
+  /** Successful exchanges started before this instant (epoch ms) keep their details. */
+  private watchedUntil = 0;
 
   constructor(private readonly capacity = STREAM_CAPACITY) {
     const buffer = new ArrayBuffer(capacity * (8 + 8 + 4 + 4 + 2 + 4 * 2));
@@ -130,8 +144,14 @@ export class StreamViewer {
     this.errors[at] = exchange.error === null ? NO_SLOT : strings.use(exchange.error);
     this.requestLengths[at] = exchange.requestBody === null ? 0 : Buffer.byteLength(exchange.requestBody);
     this.responseLengths[at] = exchange.responseBody?.length ?? 0;
+    const slot = seq % this.detailSlots;
+    if (!failed(exchange) && exchange.time >= this.watchedUntil) {
+      // The slot's older record must not pass for this one's.
+      this.details.clear(slot);
+      return;
+    }
     const body = exchange.responseBody;
-    this.details.put(seq % this.detailSlots, [
+    this.details.put(slot, [
       clip(packHeaders(exchange.requestHeaders)),
       clip(exchange.requestBody),
       clip(packHeaders(exchange.responseHeaders)),
@@ -147,6 +167,11 @@ export class StreamViewer {
   /** Masks `secret` wherever it appears, in the entries already kept as well. */
   maskSecret(secret: string): void {
     this.masker.addRuntimeSecret(secret);
+  }
+
+  /** Someone reads the viewer: successful exchanges keep their details for the next {@link WATCH_MS}. */
+  watch(now: number): void {
+    this.watchedUntil = now + WATCH_MS;
   }
 
   /** Oldest first, masked and truncated. */
@@ -189,9 +214,14 @@ export class StreamViewer {
   }
 
   private notKept(length: number): string | null {
-    return length > 0 ? `[${length} bytes, not kept: only the latest ${DETAILS_KEPT} exchanges keep their headers and bodies]` : null;
+    return length > 0 ? `[${length} bytes, not kept: ${NOT_KEPT_BECAUSE}]` : null;
   }
 
+}
+
+/** No answer, or one outside 2xx: kept whoever watches. */
+function failed(exchange: Exchange): boolean {
+  return exchange.error !== null || exchange.status === null || exchange.status < 200 || exchange.status >= 300;
 }
 
 /**

@@ -11,6 +11,8 @@ export function registerStreamRoutes(app: TallyApp, { elements }: ServerDeps): v
       schema: {
         tags: ['elements'],
         summary: 'Recent requests and responses (bounded, bodies truncated, secrets masked)',
+        description:
+          'The last 100 exchanges; the newest five with headers and bodies if they failed, or if the viewer was read in the five minutes before they started: reading it keeps the details of what follows.',
         params: ElementParams,
         response: { 200: StreamSchema, ...errorResponses },
       },
