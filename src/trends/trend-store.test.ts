@@ -53,6 +53,19 @@ describe('TrendStore real-time points', () => {
     empty.close();
   });
 
+  it('writes a flush whole, a point sent twice in it keeping its later value', () => {
+    const later = START + 4 * 60 * MINUTE;
+    for (const size of [1, 200]) {
+      const t = (i: number): number => later + size * 1_000_000 + i * 1000;
+      const points = Array.from({ length: size }, (_, i) => ({ seriesId: 1 + (i % 3), t: t(i), v: i }));
+      // The first point again, last.
+      points.push({ seriesId: 1, t: t(0), v: -1 });
+      store.write({ series: [], points: pointColumns(points), buckets: bucketColumns([]), removedElements: [] });
+      const read = [1, 2, 3].flatMap((seriesId) => store.points(seriesId, t(0), t(size), 10_000).map((point) => ({ seriesId, ...point })));
+      expect(read.sort((a, b) => a.t - b.t)).toEqual([{ seriesId: 1, t: t(0), v: -1 }, ...points.slice(1, size)]);
+    }
+  });
+
   it('removes an element\'s points from every minute, and only its own', () => {
     store.write({ series: [], points: pointColumns([]), buckets: bucketColumns([]), removedElements: ['enc-1'] });
     expect(store.points(1, 0, Number.MAX_SAFE_INTEGER, 10_000)).toEqual([]);
