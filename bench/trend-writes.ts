@@ -22,11 +22,18 @@ const MEASURED_FLUSHES = 120;
 /** The write thread's periodic checkpoint, in flushes. */
 const CHECKPOINT_EVERY = 10;
 
-/** The points of one flush at `t`: the series whose poll falls in that second. */
+/**
+ * The points of one flush at `t`: the series whose poll falls in that second, in no order of
+ * series (the trend engine queues them as their values change, element after element).
+ */
 function flushPoints(t: number): PointColumns {
   const points: Point[] = [];
   const phase = Math.floor((t % INTERVAL_MS) / FLUSH_MS);
   for (let seriesId = 1 + phase; seriesId <= SERIES; seriesId += INTERVAL_MS / FLUSH_MS) points.push({ seriesId, t: t + (seriesId % FLUSH_MS), v: Math.random() * 10_000 });
+  for (let i = points.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [points[i], points[j]] = [points[j], points[i]];
+  }
   return pointColumns(points);
 }
 
