@@ -41,11 +41,11 @@
  * packed into a string on their way into the detail ring).
  *
  * Why the details of successful exchanges wait for someone to watch: copying every answer
- * into the pages, for every element, was a tenth of the event loop's work at 10,000
- * elements and 60–80 MB of memory (bench/README.md, round 18), for answers nobody looks
- * at. A failure keeps its details whoever watches: it is what an operator comes to see
- * after the fact. The web UI's viewer reads every 3 s while it follows, so the answers it
- * shows keep theirs; an entry that kept none says why.
+ * into the pages, for every element, was 7 % of the event loop's work at 10,000 elements
+ * and 60–80 MB of memory (bench/README.md, round 18), for answers nobody looks at. A
+ * failure keeps its details whoever watches: it is what an operator comes to see after the
+ * fact. The web UI's viewer reads every 3 s while it follows, so the answers it shows keep
+ * theirs; an entry that kept none says why.
  */
 import type { StreamEntry } from './views.js';
 import { SecretMasker } from './secret-masker.js';
