@@ -139,8 +139,8 @@ export class ElementHttpSession implements HttpSession {
     const generation = this.generation;
     for (let attempt = 1; ; attempt++) {
       try {
-        // Awaited only when there is one: an await costs a promise and a turn of the microtask queue per request.
-        if (this.quietBecause !== null && this.quietUntil > this.now()) await this.respectQuietPeriod();
+        const quiet = this.quietPeriod();
+        if (quiet) await quiet;
         return await this.once(method, url, headers, body, timeout, accept);
       } catch (error) {
         this.noteRetryAfter(error);
@@ -156,12 +156,14 @@ export class ElementHttpSession implements HttpSession {
   /**
    * Retry-After speaks for the device, not for one request: every poll group and action of
    * the element waits, so a refusing device is not asked again by the next group in the queue.
+   * Null when there is no quiet period (nearly always): the request then awaits nothing, as an
+   * await costs a promise and a turn of the microtask queue per request.
    */
-  private async respectQuietPeriod(): Promise<void> {
+  private quietPeriod(): Promise<void> | null {
     const wait = this.quietUntil - this.now();
-    if (wait <= 0 || !this.quietBecause) return;
+    if (wait <= 0 || !this.quietBecause) return null;
     if (this.now() + wait >= this.deadline) throw this.quietBecause;
-    await sleep(wait);
+    return sleep(wait);
   }
 
   private noteRetryAfter(error: unknown): void {
