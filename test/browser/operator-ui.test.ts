@@ -222,6 +222,7 @@ describe('operator UI in Chromium', { timeout: 90_000 }, () => {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     const insideDialog = () => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'));
+    await expect.poll(insideDialog).toBe(true);
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press('Tab');
       expect(await insideDialog()).toBe(true);

@@ -3,7 +3,7 @@
  * where it was when the dialog closes.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -20,7 +20,10 @@ export function Dialog({ title, onCancel, children, tone, role = 'dialog' }: Dia
   const panel = useRef<HTMLDivElement>(null);
   const titleId = useId();
 
-  useEffect(() => {
+  // A layout effect moves focus in the same task as the render that opens the dialog: with
+  // a plain effect (run after the next frame) a Tab pressed at once would leave the page's
+  // focus outside the dialog.
+  useLayoutEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const node = panel.current;
     const first = node?.querySelector<HTMLElement>('[data-autofocus]') ?? node?.querySelector<HTMLElement>(FOCUSABLE);
