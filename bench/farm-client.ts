@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { setPriority } from 'node:os';
 import { forkScript } from './child-script.js';
 import { devicesPerShard } from './farm-layout.js';
-import type { FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
+import type { FarmDevices, FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
 
 type Unsolicited = Extract<FarmReply, { type: 'command' | 'seen' }>;
 
@@ -78,8 +78,7 @@ export class Farm {
 
   static async start(
     devices: number,
-    cloudportShare: number,
-    seed: number,
+    kind: FarmDevices,
     processes: FarmProcessOptions,
     onEvent: (event: Unsolicited) => void,
   ): Promise<Farm> {
@@ -97,7 +96,7 @@ export class Farm {
     const farm = new Farm(shards, first, perShard);
     await Promise.all(
       shards.map((shard, i) =>
-        shard.ask<'ready'>({ type: 'start', first: first[i], count: Math.min(perShard, devices - first[i]), cloudportShare, seed }),
+        shard.ask<'ready'>({ type: 'start', first: first[i], count: Math.min(perShard, devices - first[i]), devices: kind }),
       ),
     );
     return farm;

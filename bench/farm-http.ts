@@ -39,12 +39,13 @@ const KEEP_ALIVE_SECONDS = 65;
 /** A listening server; `stop` stops listening and drops the connections clients keep alive. */
 export type PlainHttpServer = Server & { stop(): Promise<void> };
 
-export function createPlainHttpServer(respond: PlainResponder): PlainHttpServer {
+/** `latencyMs`: each answer is written that long after its request was read (a WAN's round trip). */
+export function createPlainHttpServer(respond: PlainResponder, latencyMs = 0): PlainHttpServer {
   const open = new Set<Socket>();
   const server = createServer({ noDelay: true }, (socket) => {
     open.add(socket);
     socket.once('close', () => open.delete(socket));
-    serveConnection(socket, respond);
+    serveConnection(socket, respond, latencyMs);
   });
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
@@ -54,17 +55,17 @@ export function createPlainHttpServer(respond: PlainResponder): PlainHttpServer 
   return Object.assign(server, { stop });
 }
 
-function serveConnection(socket: Socket, respond: PlainResponder): void {
+function serveConnection(socket: Socket, respond: PlainResponder, latencyMs: number): void {
   let unread: Buffer | null = null;
   socket.setTimeout(KEEP_ALIVE_SECONDS * 1000, () => socket.end());
   socket.on('error', () => socket.destroy());
   socket.on('data', (chunk: Buffer) => {
-    unread = answerWhole(socket, unread ? Buffer.concat([unread, chunk]) : chunk, respond);
+    unread = answerWhole(socket, unread ? Buffer.concat([unread, chunk]) : chunk, respond, latencyMs);
   });
 }
 
 /** Answers every whole request at the front of `bytes`; returns the start of the next one, if any. */
-function answerWhole(socket: Socket, bytes: Buffer, respond: PlainResponder): Buffer | null {
+function answerWhole(socket: Socket, bytes: Buffer, respond: PlainResponder, latencyMs: number): Buffer | null {
   let offset = 0;
   while (offset < bytes.length) {
     const headEnd = bytes.indexOf(HEAD_END, offset);
@@ -79,13 +80,18 @@ function answerWhole(socket: Socket, bytes: Buffer, respond: PlainResponder): Bu
     if (bytes.length < bodyStart + head.contentLength) break;
     offset = bodyStart + head.contentLength;
     const answer = respond({ method: head.method, target: head.target, body: bytes.toString('utf8', bodyStart, offset) });
-    socket.write(render(answer, head.close), answer.sent);
-    if (head.close) {
-      socket.end();
-      return null;
-    }
+    // Timers of one delay fire in the order they were set, so answers keep their requests' order.
+    if (latencyMs > 0) setTimeout(send, latencyMs, socket, answer, head.close);
+    else send(socket, answer, head.close);
+    if (head.close) return null;
   }
   return offset === bytes.length ? null : bytes.subarray(offset);
+}
+
+function send(socket: Socket, answer: PlainAnswer, close: boolean): void {
+  if (socket.destroyed) return;
+  socket.write(render(answer, close), answer.sent);
+  if (close) socket.end();
 }
 
 interface RequestHead {

@@ -1,7 +1,15 @@
 /** The IPC messages between bench/run.ts and the farm processes (bench/sim-farm.ts). */
 
+/** What the farm's devices are: the share of CLOUDPORT services, the models' seed, and how late each answers. */
+export interface FarmDevices {
+  cloudportShare: number;
+  seed: number;
+  /** Added to every answer, as a device far away over a WAN would take (0: loopback's own). */
+  latencyMs: number;
+}
+
 export type FarmRequest =
-  | { type: 'start'; first: number; count: number; cloudportShare: number; seed: number }
+  | { type: 'start'; first: number; count: number; devices: FarmDevices }
   | { type: 'record'; on: boolean }
   | { type: 'counters' }
   | { type: 'change'; index: number }

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'tally-floor-'));
   // StreamHubs only: the CLOUDPORT share needs a session token that only a logged-in poller holds.
   const farmFlags = args['farm-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['farm-cpu-prof']] : [];
-  const farm = await Farm.start(devices, 0, Number(args.seed), { nodeFlags: farmFlags, nice: parseNice(args['farm-nice']) }, () => undefined);
+  const farm = await Farm.start(devices, { cloudportShare: 0, seed: Number(args.seed), latencyMs: 0 }, { nodeFlags: farmFlags, nice: parseNice(args['farm-nice']) }, () => undefined);
   try {
     const mix = await farm.plan();
     const planned = mix.reduce((sum, device) => sum + device.paths.length, 0) / (intervalMs / 1000);

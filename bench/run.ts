@@ -29,7 +29,7 @@ import { floorPlan, measureFloor } from './floor-run.js';
 import { percentile, round } from './percentiles.js';
 import { cpuMicrosPerRequest, cpuPercent, machineBusyPercent, sampleMachine, sampleMainThread, sampleUsage, writeRate, type UsageSample } from './process-usage.js';
 import { startTally } from './tally-process.js';
-import { parseHttpThreads } from '../src/cli/cli-settings.js';
+import { parseHttpThreads, parsePollConcurrency } from '../src/cli/cli-settings.js';
 import { parseHeapGrowth } from '../src/cli/heap-growth.js';
 import { heapSnapshotFlags, takeHeapSnapshot } from './heap-snapshot.js';
 import { TallyApi } from './tally-api.js';
@@ -54,6 +54,10 @@ const { values: args } = parseArgs({
     'http-threads': { type: 'string' },
     /** Tally's --heap-growth (percent, 0 for V8's own choice); its default when absent. */
     'heap-growth': { type: 'string' },
+    /** Tally's --poll-concurrency; its default when absent. */
+    'poll-concurrency': { type: 'string' },
+    /** Milliseconds every device takes to answer beyond loopback's own, as over a WAN. */
+    'device-latency': { type: 'string', default: '0' },
     'heap-snapshot': { type: 'string' },
     /** More Node options for Tally's process, space-separated (e.g. --trace-gc). */
     'tally-node-flags': { type: 'string', default: '' },
@@ -66,6 +70,8 @@ const { values: args } = parseArgs({
 const N = Number(args.elements);
 /** Parsed before anything starts: a bad value must not surface only after the whole run. */
 const heapGrowthPercent = parseHeapGrowth(args['heap-growth']);
+const pollConcurrency = parsePollConcurrency(args['poll-concurrency']);
+const deviceLatencyMs = parseDeviceLatency(args['device-latency']);
 const farmNice = parseNice(args['farm-nice']);
 const intervalMs = Number(args.interval) * 1000;
 const durationMs = Number(args.duration ?? (args.soak ? 3600 : 60)) * 1000;
@@ -104,6 +110,12 @@ async function settle(farm: Farm, streamHubs: number): Promise<{ steady: boolean
     if (steadyIntervals === 2) return { steady: true, seconds: secondsSince(started), lastPolled };
   }
   return { steady: false, seconds: secondsSince(started), lastPolled };
+}
+
+function parseDeviceLatency(text: string): number {
+  const ms = Number(text);
+  if (text.trim() === '' || !Number.isInteger(ms) || ms < 0 || ms > 10_000) throw new Error(`--device-latency must be a whole number of ms from 0 to 10000, not "${text}"`);
+  return ms;
 }
 
 function elementBody(index: number): Record<string, unknown> {
@@ -234,9 +246,9 @@ async function main(): Promise<void> {
     pendingChanges.delete(index);
   };
 
-  log(`bench: ${N} elements, ${intervalMs / 1000} s interval, ${durationMs / 1000} s measured${args.soak ? ' (soak)' : ''}`);
+  log(`bench: ${N} elements, ${intervalMs / 1000} s interval, ${durationMs / 1000} s measured${args.soak ? ' (soak)' : ''}${deviceLatencyMs ? `, devices answering ${deviceLatencyMs} ms late` : ''}`);
   const farmFlags = args['farm-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['farm-cpu-prof']] : [];
-  const farm = await Farm.start(N, cloudportShare, Number(args.seed), { nodeFlags: farmFlags, nice: farmNice }, (event) => {
+  const farm = await Farm.start(N, { cloudportShare, seed: Number(args.seed), latencyMs: deviceLatencyMs }, { nodeFlags: farmFlags, nice: farmNice }, (event) => {
     if (event.type === 'command') {
       const sentAt = pendingActions.get(event.index);
       if (sentAt !== undefined && sentAt !== Infinity) {
@@ -266,6 +278,7 @@ async function main(): Promise<void> {
     env: {
       ...(args['http-threads'] === undefined ? {} : { TALLY_HTTP_THREADS: args['http-threads'] }),
       TALLY_HEAP_GROWTH: String(heapGrowthPercent),
+      TALLY_POLL_CONCURRENCY: String(pollConcurrency),
     },
   });
   const api = new TallyApi(tally.url, tally.token);
@@ -444,6 +457,8 @@ async function main(): Promise<void> {
       intervalSeconds: intervalMs / 1000,
       httpThreads: args['http-threads'] === undefined ? `default (${parseHttpThreads(undefined)})` : Number(args['http-threads']),
       heapGrowthPercent,
+      pollConcurrency,
+      deviceLatencyMs,
       farmNice,
       durationSeconds: round(seconds, 0),
       settleSeconds: settling.seconds,

@@ -18,7 +18,7 @@ import { PATHS } from '../connectors/haivision-manager/device-api.js';
 import { createPlainHttpServer, type PlainAnswer, type PlainRequest } from './farm-http.js';
 import { countByInterval, cycleLateness } from './poll-lateness.js';
 import { CHANGED_INPUT, DEVICE_PORT, FARM_API_KEY, deviceHost, deviceKind, preciseNow } from './farm-layout.js';
-import type { FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
+import type { FarmDevices, FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
 
 /** The request each StreamHub answers once per cycle whatever operators do: the lateness probe. */
 const PERIODIC_PATH = '/inputs';
@@ -50,14 +50,17 @@ process.on('message', (message: FarmRequest) => {
 process.on('disconnect', () => process.exit(0));
 
 function send(reply: FarmReply): void {
-  process.send?.(reply);
+  // The bench exits at once when a farm fails to start (a port still held, say), so a
+  // reply can find the channel closed: drop it rather than die of EPIPE, as the
+  // disconnect ends this process anyway.
+  if (process.connected) process.send?.(reply, undefined, {}, () => undefined);
 }
 
 async function handle(message: FarmRequest): Promise<FarmReply | undefined> {
   switch (message.type) {
     case 'start':
       for (let index = message.first; index < message.first + message.count; index++) {
-        devices.push(await startDevice(index, message.cloudportShare, message.seed));
+        devices.push(await startDevice(index, message.devices));
       }
       return { type: 'ready', count: devices.length };
     case 'record':
@@ -83,11 +86,12 @@ function byIndex(index: number): FarmDevice | undefined {
   return devices[index - first];
 }
 
-async function startDevice(index: number, cloudportShare: number, seed: number): Promise<FarmDevice> {
+async function startDevice(index: number, { cloudportShare, seed, latencyMs }: FarmDevices): Promise<FarmDevice> {
   const host = deviceHost(index);
   const device: FarmDevice = { index, arrivals: [], pendingChange: false, mix: new Map(), close: async () => undefined };
   if (deviceKind(index, cloudportShare) === 'amagi-cloudport') {
     const model = new CloudportModel({ seed: seed + index, customer: `bench-${index}` });
+    if (latencyMs > 0) model.faults.latencyMs = latencyMs;
     const adapter: ListeningAdapter = await listen(model, { host, port: DEVICE_PORT });
     device.close = () => adapter.close();
     // The adapter owns its server: observe the requests where it hands them to the model.
@@ -104,7 +108,7 @@ async function startDevice(index: number, cloudportShare: number, seed: number):
   }
   const model = new DeviceModel({ seed: seed + index, apiKey: FARM_API_KEY, identifier: `SH-BENCH-${index}`, now: Date.now() });
   device.model = model;
-  const server = createPlainHttpServer((request) => answer(device, model, request));
+  const server = createPlainHttpServer((request) => answer(device, model, request), latencyMs);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(DEVICE_PORT, host, () => resolve());

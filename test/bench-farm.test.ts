@@ -15,11 +15,11 @@ afterEach(async () => {
 });
 
 /** A server that echoes each request as JSON, on a loopback port. */
-async function echoServer(seen: PlainRequest[] = []): Promise<number> {
+async function echoServer(seen: PlainRequest[] = [], latencyMs = 0): Promise<number> {
   server = createPlainHttpServer((req) => {
     seen.push(req);
     return { status: req.target === '/missing' ? 404 : 200, contentType: 'application/json', body: JSON.stringify(req), headers: { 'X-Device': 'sim' } };
-  });
+  }, latencyMs);
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
@@ -76,6 +76,14 @@ describe('the farm HTTP server', () => {
       { method: 'GET', target: '/c', body: '' },
     ]);
     expect(text).toContain('Connection: close');
+  });
+
+  it('answers late by the latency asked for, a far device, still in order', async () => {
+    const port = await echoServer([], 120);
+    const sentAt = performance.now();
+    const text = await exchangeRaw(port, ['GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    expect(performance.now() - sentAt).toBeGreaterThanOrEqual(120);
+    expect([...text.matchAll(/"target":"(\/\w)"/g)].map((match) => match[1])).toEqual(['/a', '/b']);
   });
 
   it('refuses what it cannot serve with a 4xx and closes the connection', async () => {

@@ -98,15 +98,19 @@ describe('tally start', () => {
 
   it('takes its settings from the environment, and options beat it', async () => {
     const dir = dataDir();
-    const tallyProcess = start(['start', '--port', '0', '--heap-growth', '80'], {
+    const tallyProcess = start(['start', '--port', '0', '--heap-growth', '80', '--poll-concurrency', '300'], {
       TALLY_DATA_DIR: dir,
       TALLY_PORT: '1',
       TALLY_HEAP_GROWTH: '40',
+      TALLY_POLL_CONCURRENCY: '200',
+      TALLY_HTTP_THREADS: '1',
       TALLY_ADMIN_TOKEN: 'tly_chosen-admin-token-123456',
     });
     const [, url] = await tallyProcess.waitForLine(/Tally is running: (http:\/\/127\.0\.0\.1:\d+)/);
     expect(url).not.toMatch(/:1$/);
     expect(tallyProcess.output()).toMatch(/"heapGrowthPercent":80\b/);
+    // What the element runtime says it took, not what the command line parsed.
+    expect(tallyProcess.output()).toMatch(/"pollConcurrency":300,"httpThreads":1\b/);
     expect(tallyProcess.output()).toContain('the one in TALLY_ADMIN_TOKEN');
     const response = await fetch(`${url}/api/elements`, { headers: { authorization: 'Bearer tly_chosen-admin-token-123456' } });
     expect(response.status).toBe(200);
@@ -121,6 +125,9 @@ describe('tally start', () => {
     const badGrowth = start(['start', '--heap-growth', '5']);
     expect(await badGrowth.exited).toBe(2);
     expect(badGrowth.output()).toContain('--heap-growth must be 0 (V8 decides) or a percentage from 10 to 300, not "5"');
+    const badConcurrency = start(['start', '--poll-concurrency', '0']);
+    expect(await badConcurrency.exited).toBe(2);
+    expect(badConcurrency.output()).toContain('--poll-concurrency must be a number from 1 to 2048, not "0"');
   }, 60_000);
 });
 

@@ -67,6 +67,8 @@ export interface TallyOptions {
   env?: NodeJS.ProcessEnv;
   /** Worker threads for the HTTP exchanges with devices; 0 (the default here) keeps them on the event loop. */
   httpThreads?: number;
+  /** Items of device work running at once across all elements (the element manager's default when absent). */
+  pollConcurrency?: number;
 }
 
 export interface Tally {
@@ -106,6 +108,7 @@ export async function createTally(options: TallyOptions): Promise<Tally> {
       metrics,
       logger: logger.child({ part: 'runtime' }),
       httpThreads: options.httpThreads,
+      concurrency: options.pollConcurrency,
     });
     const users = new UserDirectory(store.db);
     const sessions = new SessionStore(store.db);

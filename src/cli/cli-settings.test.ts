@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseHttpThreads, resolveSettings } from './cli-settings.js';
+import { DEFAULT_CONCURRENCY } from '../runtime/element-manager.js';
+import { parseHttpThreads, parsePollConcurrency, resolveSettings } from './cli-settings.js';
 import { UsageError } from './usage-error.js';
 import { DEFAULT_HEAP_GROWTH_PERCENT, parseHeapGrowth } from './heap-growth.js';
 
@@ -22,6 +23,24 @@ describe('HTTP threads setting', () => {
   it('leaves two cores to the event loop and the store by default, and uses at most four', () => {
     expect(parseHttpThreads(undefined)).toBe(Math.min(4, Math.max(0, availableParallelism() - 2)));
     expect(parseHttpThreads('')).toBe(parseHttpThreads(undefined));
+  });
+});
+
+describe('poll concurrency setting', () => {
+  it('takes a whole number from 1 to 2048, the option before the environment, and the runtime default otherwise', () => {
+    expect(parsePollConcurrency(undefined)).toBe(DEFAULT_CONCURRENCY);
+    expect(parsePollConcurrency('')).toBe(DEFAULT_CONCURRENCY);
+    expect(parsePollConcurrency('1')).toBe(1);
+    expect(parsePollConcurrency('2048')).toBe(2048);
+    expect(resolveSettings({}, { TALLY_POLL_CONCURRENCY: '200' }).pollConcurrency).toBe(200);
+    expect(resolveSettings({ 'poll-concurrency': '300' }, { TALLY_POLL_CONCURRENCY: '200' }).pollConcurrency).toBe(300);
+  });
+
+  it('refuses anything else, naming the option', () => {
+    for (const text of ['0', '-4', '2049', '12.5', 'many']) {
+      expect(() => parsePollConcurrency(text)).toThrow(UsageError);
+      expect(() => parsePollConcurrency(text)).toThrow(`--poll-concurrency must be a number from 1 to 2048, not "${text}"`);
+    }
   });
 });
 

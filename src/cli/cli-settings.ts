@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../app/create-tally.js';
+import { DEFAULT_CONCURRENCY } from '../runtime/element-manager.js';
 import { UsageError } from './usage-error.js';
 import { parseHeapGrowth } from './heap-growth.js';
 
@@ -9,12 +10,16 @@ export const DEFAULT_DATA_DIR = './data';
 
 /** Most HTTP threads chosen by default: past a few, the event loop is the limit again. */
 const MAX_DEFAULT_HTTP_THREADS = 4;
+/** Most device work at once: past a few thousand the limit no longer spreads a burst of polls due together, which is what it is for. */
+const MAX_POLL_CONCURRENCY = 2048;
 
 export interface ServeSettings {
   host: string;
   port: number;
   dataDir: string;
   httpThreads: number;
+  /** Items of device work (a poll group's run, an operator's action) running at once across all elements. */
+  pollConcurrency: number;
   /** See heap-growth.ts: 0 leaves V8 its own choice. */
   heapGrowthPercent: number;
 }
@@ -24,6 +29,7 @@ export interface ServeFlags {
   port?: string;
   'data-dir'?: string;
   'http-threads'?: string;
+  'poll-concurrency'?: string;
   'heap-growth'?: string;
 }
 
@@ -33,6 +39,7 @@ export function resolveSettings(flags: ServeFlags, env: NodeJS.ProcessEnv): Serv
     port: parsePort(flags.port ?? env.TALLY_PORT, DEFAULT_PORT),
     dataDir: resolve(flags['data-dir'] ?? env.TALLY_DATA_DIR ?? DEFAULT_DATA_DIR),
     httpThreads: parseHttpThreads(flags['http-threads'] ?? env.TALLY_HTTP_THREADS),
+    pollConcurrency: parsePollConcurrency(flags['poll-concurrency'] ?? env.TALLY_POLL_CONCURRENCY),
     heapGrowthPercent: parseHeapGrowth(flags['heap-growth'] ?? env.TALLY_HEAP_GROWTH),
   };
 }
@@ -51,6 +58,21 @@ export function parseHttpThreads(text: string | undefined): number {
   return threads;
 }
 
+/**
+ * How many items of device work may run at once. Each holds its slot for the whole of its
+ * requests, so the rate Tally can poll at is this number over the time a poll takes: 64
+ * slots at 10 ms a poll are 6,400 polls a second. Raise it for many devices far away (a
+ * WAN's round trips make each poll longer); lower it to spread bursts more thinly.
+ */
+export function parsePollConcurrency(text: string | undefined): number {
+  if (text === undefined || text === '') return DEFAULT_CONCURRENCY;
+  const slots = Number(text);
+  if (!Number.isInteger(slots) || slots < 1 || slots > MAX_POLL_CONCURRENCY) {
+    throw new UsageError(`--poll-concurrency must be a number from 1 to ${MAX_POLL_CONCURRENCY}, not "${text}"`);
+  }
+  return slots;
+}
+
 /** A port number 0–65535 (0: any free port), or the fallback when none is given. */
 export function parsePort(text: string | undefined, fallback: number): number {
   if (text === undefined || text === '') return fallback;
@@ -65,5 +87,6 @@ export const SERVE_OPTIONS = {
   port: { type: 'string' },
   'data-dir': { type: 'string' },
   'http-threads': { type: 'string' },
+  'poll-concurrency': { type: 'string' },
   'heap-growth': { type: 'string' },
 } as const;

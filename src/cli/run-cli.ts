@@ -8,8 +8,8 @@ import { UsageError } from './usage-error.js';
 import { runUser } from './user-command.js';
 
 export const USAGE = `usage:
-  tally start [--host 127.0.0.1] [--port 8080] [--data-dir ./data] [--http-threads N] [--heap-growth PERCENT]
-  tally demo  [--host 127.0.0.1] [--port 8080] [--data-dir ./data] [--http-threads N] [--heap-growth PERCENT]
+  tally start [--host 127.0.0.1] [--port 8080] [--data-dir ./data] [--http-threads N] [--poll-concurrency N] [--heap-growth PERCENT]
+  tally demo  [--host 127.0.0.1] [--port 8080] [--data-dir ./data] [--http-threads N] [--poll-concurrency N] [--heap-growth PERCENT]
   tally sim <connector-id> [--host 127.0.0.1] [--port N] [--tls] [--seed N] [--option value …]
     tally sim haivision-manager [--port 8893] [--api-key KEY] [--tls] [--inputs N] [--sdi N] [--ndi N] [--ip N]
     tally sim amagi-cloudport [--port 8443] [--username U] [--password P] [--http] [--token-ttl S] [--switchover-ms MS]
@@ -22,9 +22,11 @@ export const USAGE = `usage:
   tally rotate-key [--data-dir ./data]   (stop Tally first)
 --http-threads: worker threads for the HTTP exchanges with devices (default: one per core
   beyond the second, at most 4; 0 makes them on the event loop)
+--poll-concurrency: polls and operator actions running at once across all elements (default
+  64; raise it for thousands of devices with long round trips)
 --heap-growth: how far the JavaScript heap may grow past its live data before a full garbage
   collection, in percent (default 60; 0 leaves it to V8, which lets it grow up to 4 times)
-environment: TALLY_HOST, TALLY_PORT, TALLY_DATA_DIR, TALLY_HTTP_THREADS, TALLY_HEAP_GROWTH, TALLY_ADMIN_TOKEN, TALLY_SECRET_KEY,
+environment: TALLY_HOST, TALLY_PORT, TALLY_DATA_DIR, TALLY_HTTP_THREADS, TALLY_POLL_CONCURRENCY, TALLY_HEAP_GROWTH, TALLY_ADMIN_TOKEN, TALLY_SECRET_KEY,
   TALLY_NEW_SECRET_KEY (rotate-key), TALLY_CONNECTORS_DIR (connector folders), TALLY_LOG_LEVEL;
   options beat the environment.`;
 

@@ -55,7 +55,7 @@ export interface ElementManagerOptions {
   bus: LiveBus;
   secrets: SecretBox;
   logger?: pino.Logger;
-  /** Elements doing work at the same time, process-wide (default 64). */
+  /** Items of device work (poll group runs, operator actions) running at once, process-wide (default 64). */
   concurrency?: number;
   /** Share a writer with other parts; by default the manager owns one. */
   writer?: BatchingWriter;
@@ -89,6 +89,7 @@ export class ElementManager implements ElementService {
   private readonly deps: SupervisorDeps;
   private readonly scheduler: Scheduler;
   private readonly dispatchers: HttpDispatchers;
+  private readonly httpThreads: number;
 
   constructor(options: ElementManagerOptions) {
     this.registry = options.registry;
@@ -105,7 +106,8 @@ export class ElementManager implements ElementService {
         onFlush: metrics && ((durationMs, rows) => metrics.observeStoreFlush('values', durationMs, rows)),
       });
     this.scheduler = new Scheduler(() => this.clock.now());
-    this.dispatchers = new HttpDispatchers(options.env, options.httpThreads ? new HttpThreads(options.httpThreads) : undefined);
+    this.httpThreads = options.httpThreads ?? 0;
+    this.dispatchers = new HttpDispatchers(options.env, this.httpThreads ? new HttpThreads(this.httpThreads) : undefined);
     this.deps = {
       scheduler: this.scheduler,
       limiter: new ConcurrencyLimiter(options.concurrency ?? DEFAULT_CONCURRENCY),
@@ -128,6 +130,10 @@ export class ElementManager implements ElementService {
       supervisor.values.load(params, rows);
       if (supervisor.state !== 'error') supervisor.start();
     }
+    this.logger.info(
+      { elements: this.supervisors.size, pollConcurrency: this.deps.limiter.limit, httpThreads: this.httpThreads },
+      'element runtime started',
+    );
   }
 
   /** Stops every element and writes what is still queued. */
