@@ -5,6 +5,14 @@ import { parseHttpThreads, parsePollConcurrency, resolveSettings } from './cli-s
 import { UsageError } from './usage-error.js';
 import { DEFAULT_HEAP_GROWTH_PERCENT, parseHeapGrowth } from './heap-growth.js';
 
+/** Each text is refused with a UsageError whose message names the option. */
+function expectRefused(parse: (text: string) => number, texts: string[], message: (text: string) => string): void {
+  for (const text of texts) {
+    expect(() => parse(text)).toThrow(UsageError);
+    expect(() => parse(text)).toThrow(message(text));
+  }
+}
+
 describe('HTTP threads setting', () => {
   it('takes a whole number from 0 to 64, the option before the environment', () => {
     expect(parseHttpThreads('0')).toBe(0);
@@ -14,10 +22,7 @@ describe('HTTP threads setting', () => {
   });
 
   it('refuses anything else, naming the option', () => {
-    for (const text of ['-1', '1.5', 'two', '65']) {
-      expect(() => parseHttpThreads(text)).toThrow(UsageError);
-      expect(() => parseHttpThreads(text)).toThrow(`--http-threads must be a number from 0 to 64, not "${text}"`);
-    }
+    expectRefused(parseHttpThreads, ['-1', '1.5', 'two', '65'], (text) => `--http-threads must be a number from 0 to 64, not "${text}"`);
   });
 
   it('leaves two cores to the event loop and the store by default, and uses at most four', () => {
@@ -37,10 +42,7 @@ describe('poll concurrency setting', () => {
   });
 
   it('refuses anything else, naming the option', () => {
-    for (const text of ['0', '-4', '2049', '12.5', 'many']) {
-      expect(() => parsePollConcurrency(text)).toThrow(UsageError);
-      expect(() => parsePollConcurrency(text)).toThrow(`--poll-concurrency must be a number from 1 to 2048, not "${text}"`);
-    }
+    expectRefused(parsePollConcurrency, ['0', '-4', '2049', '12.5', 'many'], (text) => `--poll-concurrency must be a number from 1 to 2048, not "${text}"`);
   });
 });
 
@@ -56,9 +58,6 @@ describe('heap growth setting', () => {
   });
 
   it('refuses anything else, naming the option', () => {
-    for (const text of ['-1', '5', '301', '12.5', 'lots']) {
-      expect(() => parseHeapGrowth(text)).toThrow(UsageError);
-      expect(() => parseHeapGrowth(text)).toThrow(`--heap-growth must be 0 (V8 decides) or a percentage from 10 to 300, not "${text}"`);
-    }
+    expectRefused(parseHeapGrowth, ['-1', '5', '301', '12.5', 'lots'], (text) => `--heap-growth must be 0 (V8 decides) or a percentage from 10 to 300, not "${text}"`);
   });
 });
