@@ -78,7 +78,7 @@ export class Farm {
 
   static async start(
     devices: number,
-    kind: FarmDevices,
+    deviceSettings: FarmDevices,
     processes: FarmProcessOptions,
     onEvent: (event: Unsolicited) => void,
   ): Promise<Farm> {
@@ -96,7 +96,7 @@ export class Farm {
     const farm = new Farm(shards, first, perShard);
     await Promise.all(
       shards.map((shard, i) =>
-        shard.ask<'ready'>({ type: 'start', first: first[i], count: Math.min(perShard, devices - first[i]), devices: kind }),
+        shard.ask<'ready'>({ type: 'start', first: first[i], count: Math.min(perShard, devices - first[i]), devices: deviceSettings }),
       ),
     );
     return farm;
