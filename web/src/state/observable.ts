@@ -16,4 +16,15 @@ export class Observable<T> {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  /**
+   * Subscribes a watcher that already holds `seen`, a value read earlier. A view reads the
+   * value while it renders and subscribes only afterwards; a `set` in between would reach
+   * nobody, so the watcher is told at once when the value moved on in that gap.
+   */
+  watchFrom(seen: T, listener: (value: T) => void): () => void {
+    const unsubscribe = this.subscribe(listener);
+    if (this.current !== seen) listener(this.current);
+    return unsubscribe;
+  }
 }
