@@ -110,7 +110,7 @@ describe('tally start', () => {
     expect(url).not.toMatch(/:1$/);
     expect(tallyProcess.output()).toMatch(/"heapGrowthPercent":80\b/);
     // What the element runtime says it took, not what the command line parsed.
-    expect(tallyProcess.output()).toMatch(/"pollConcurrency":300,"httpThreads":1\b/);
+    expect(tallyProcess.output()).toMatch(/"pollConcurrency":300,"pollConcurrencyMax":2048,"httpThreads":1\b/);
     expect(tallyProcess.output()).toContain('the one in TALLY_ADMIN_TOKEN');
     const response = await fetch(`${url}/api/elements`, { headers: { authorization: 'Bearer tly_chosen-admin-token-123456' } });
     expect(response.status).toBe(200);

@@ -202,6 +202,8 @@ async function makeManager(concurrency?: number, pollSpread = 0): Promise<void> 
     bus,
     secrets: SecretBox.fromKeyMaterial('a test key of enough length'),
     concurrency,
+    // A fixed limit: the one that adapts has its own tests.
+    maxConcurrency: concurrency,
     // Exact timings below; the spread itself has its own test.
     pollSpread,
     metrics: {
@@ -209,6 +211,7 @@ async function makeManager(concurrency?: number, pollSpread = 0): Promise<void> 
       observePollLateness: (connector, ms) => metrics.lateness.push(`${connector} ${ms}`),
       observeRequest: () => undefined,
       setQueueDepth: (depth) => metrics.depths.push(depth),
+      setPollConcurrency: () => undefined,
       observeStoreFlush: () => metrics.flushes++,
     },
   });

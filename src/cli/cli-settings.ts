@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../app/create-tally.js';
+import { MAX_POLL_CONCURRENCY } from '../runtime/adaptive-concurrency.js';
 import { DEFAULT_CONCURRENCY } from '../runtime/element-manager.js';
 import { UsageError } from './usage-error.js';
 import { parseHeapGrowth } from './heap-growth.js';
@@ -10,8 +11,6 @@ export const DEFAULT_DATA_DIR = './data';
 
 /** Most HTTP threads chosen by default: past a few, the event loop is the limit again. */
 const MAX_DEFAULT_HTTP_THREADS = 4;
-/** Most device work at once: past a few thousand the limit no longer spreads a burst of polls due together, which is what it is for. */
-const MAX_POLL_CONCURRENCY = 2048;
 
 export interface ServeSettings {
   host: string;

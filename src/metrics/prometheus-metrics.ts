@@ -39,6 +39,7 @@ export class PrometheusMetrics implements RuntimeMetrics {
   /** Requests by outcome, handed to the counter at scrape time. */
   private readonly requestCounts = new Map<number | string, number>();
   private readonly queueDepth: Gauge;
+  private readonly pollConcurrency: Gauge;
   private readonly flushDuration: Histogram<'writer'>;
   private readonly rowsWritten: Counter<'writer'>;
 
@@ -72,6 +73,11 @@ export class PrometheusMetrics implements RuntimeMetrics {
       },
     });
     this.queueDepth = new Gauge({ name: 'tally_queue_depth', help: 'Jobs waiting in all element queues', registers });
+    this.pollConcurrency = new Gauge({
+      name: 'tally_poll_concurrency',
+      help: 'Device work (polls, operator actions) allowed at once: the configured limit, or more while polls fall behind',
+      registers,
+    });
     this.flushDuration = new Histogram({
       name: 'tally_store_flush_seconds',
       help: 'Duration of store write-behind flushes (one transaction each)',
@@ -177,6 +183,10 @@ export class PrometheusMetrics implements RuntimeMetrics {
 
   setQueueDepth(depth: number): void {
     this.queueDepth.set(depth);
+  }
+
+  setPollConcurrency(limit: number): void {
+    this.pollConcurrency.set(limit);
   }
 
   observeStoreFlush(writer: string, durationMs: number, rows: number): void {

@@ -11,6 +11,8 @@ export interface RuntimeMetrics {
   observeRequest(outcome: number | 'network' | 'timeout'): void;
   /** Jobs waiting in all element queues together. */
   setQueueDepth(depth: number): void;
+  /** Device work allowed at once: the configured limit, or more while polls fall behind. */
+  setPollConcurrency(limit: number): void;
   /** A write-behind flush: which writer (`values`, `alarms`, `trends`), how long, how many rows. */
   observeStoreFlush(writer: string, durationMs: number, rows: number): void;
 }

@@ -85,4 +85,47 @@ describe('ConcurrencyLimiter', () => {
     limiter.submit(waiting, true);
     expect(limiter.queued).toBe(1);
   });
+
+  it('starts waiting users as soon as the limit rises, and none while a lowered limit is still exceeded', async () => {
+    const limiter = new ConcurrencyLimiter(1);
+    const started: number[] = [];
+    const finishers: (() => void)[] = [];
+    const user = (n: number): SlotUser => ({
+      slotTicket: null,
+      runSlot: () => new Promise<void>((resolve) => void (started.push(n), finishers.push(resolve))),
+    });
+    for (let n = 1; n <= 6; n++) limiter.submit(user(n));
+    limiter.setLimit(3);
+    expect(started).toEqual([1, 2, 3]);
+    limiter.setLimit(2);
+    finishers[0]();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(started).toEqual([1, 2, 3]);
+    finishers[1]();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(started).toEqual([1, 2, 3, 4]);
+    expect(() => limiter.setLimit(0)).toThrow(/positive integer/);
+  });
+
+  it('tells how long the oldest user has waited and how many slots were in use on average', async () => {
+    let now = 1_000;
+    const limiter = new ConcurrencyLimiter(2, () => now);
+    const finishers: (() => void)[] = [];
+    const user = (): SlotUser => ({ slotTicket: null, runSlot: () => new Promise<void>((resolve) => void finishers.push(resolve)) });
+    expect(limiter.oldestWaitMs()).toBe(0);
+    limiter.submit(user());
+    now = 1_500;
+    limiter.submit(user());
+    limiter.submit(user());
+    now = 2_000;
+    // One slot for 1 s and one for 0.5 s over the first second: 1.5 slots on average.
+    expect(limiter.oldestWaitMs()).toBe(500);
+    expect(limiter.takeAverageInUse()).toBe(1.5);
+    finishers[0]();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    now = 3_000;
+    // The third user got the freed slot at 2 s; nobody waits any more, both slots stayed in use.
+    expect(limiter.oldestWaitMs()).toBe(0);
+    expect(limiter.takeAverageInUse()).toBe(2);
+  });
 });

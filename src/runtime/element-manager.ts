@@ -23,6 +23,7 @@ import type {
 } from './element-service.js';
 import type { ElementView, ParamView, StreamEntry, TableView } from './views.js';
 import { buildActionRequest, choiceValues } from './action-request.js';
+import { AdaptiveConcurrency, ceilingFor, type LimitBounds, type LimitChange } from './adaptive-concurrency.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { defaultConnection, mergeConnection } from './element-connection.js';
 import {
@@ -55,8 +56,13 @@ export interface ElementManagerOptions {
   bus: LiveBus;
   secrets: SecretBox;
   logger?: pino.Logger;
-  /** Items of device work (poll group runs, operator actions) running at once, process-wide (default 64). */
+  /**
+   * Items of device work (poll group runs, operator actions) running at once, process-wide
+   * (default 64), while polls keep up; more while they fall behind (adaptive-concurrency.ts).
+   */
   concurrency?: number;
+  /** The most the limit may rise to (default 16 times `concurrency`, at most 2048); `concurrency` keeps it fixed. */
+  maxConcurrency?: number;
   /** Share a writer with other parts; by default the manager owns one. */
   writer?: BatchingWriter;
   /** Time source (tests); Date.now by default. */
@@ -90,6 +96,8 @@ export class ElementManager implements ElementService {
   private readonly scheduler: Scheduler;
   private readonly dispatchers: HttpDispatchers;
   private readonly httpThreads: number;
+  private readonly adaptiveConcurrency: AdaptiveConcurrency;
+  private readonly concurrencyBounds: LimitBounds;
 
   constructor(options: ElementManagerOptions) {
     this.registry = options.registry;
@@ -108,9 +116,13 @@ export class ElementManager implements ElementService {
     this.scheduler = new Scheduler(() => this.clock.now());
     this.httpThreads = options.httpThreads ?? 0;
     this.dispatchers = new HttpDispatchers(options.env, this.httpThreads ? new HttpThreads(this.httpThreads) : undefined);
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    const limiter = new ConcurrencyLimiter(concurrency, () => this.clock.now());
+    this.concurrencyBounds = { base: concurrency, max: Math.max(concurrency, options.maxConcurrency ?? ceilingFor(concurrency)) };
+    this.adaptiveConcurrency = new AdaptiveConcurrency(limiter, this.concurrencyBounds, (change) => this.limitMoved(change));
     this.deps = {
       scheduler: this.scheduler,
-      limiter: new ConcurrencyLimiter(options.concurrency ?? DEFAULT_CONCURRENCY),
+      limiter,
       dispatchers: this.dispatchers,
       writer: this.writer,
       bus: options.bus,
@@ -131,13 +143,42 @@ export class ElementManager implements ElementService {
       if (supervisor.state !== 'error') supervisor.start();
     }
     this.logger.info(
-      { elements: this.supervisors.size, pollConcurrency: this.deps.limiter.limit, httpThreads: this.httpThreads },
+      {
+        elements: this.supervisors.size,
+        pollConcurrency: this.deps.limiter.limit,
+        pollConcurrencyMax: this.concurrencyBounds.max,
+        httpThreads: this.httpThreads,
+      },
       'element runtime started',
+    );
+    this.deps.metrics?.setPollConcurrency(this.deps.limiter.limit);
+    this.adaptiveConcurrency.start();
+  }
+
+  private limitMoved({ from, to, reading }: LimitChange): void {
+    const { base } = this.concurrencyBounds;
+    this.deps.metrics?.setPollConcurrency(to);
+    // Leaving the configured limit and coming back to it are what an operator wants to know;
+    // the steps in between are for debugging.
+    const level = from === base || to === base ? 'info' : 'debug';
+    const message = to > from ? 'polls falling behind: more polls at once' : 'polls keeping up: fewer polls at once';
+    const { oldestWaitMs, missedRounds, averageInUse, eventLoopUtilization } = reading;
+    this.logger[level](
+      {
+        from,
+        to,
+        oldestWaitMs: Math.round(oldestWaitMs),
+        missedRounds,
+        averageInUse: Math.round(averageInUse),
+        eventLoopBusy: Math.round(eventLoopUtilization * 100) / 100,
+      },
+      message,
     );
   }
 
   /** Stops every element and writes what is still queued. */
   async stop(): Promise<void> {
+    this.adaptiveConcurrency.stop();
     for (const supervisor of this.supervisors.values()) supervisor.shutdown('Tally is stopping');
     this.scheduler.stop();
     if (this.ownsWriter) await this.writer.close();

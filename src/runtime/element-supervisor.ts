@@ -514,10 +514,14 @@ export class ElementSupervisor implements SlotUser, ContextHost {
     const dueAt = work.timer.dueAt;
     const missed = Math.floor((now - dueAt) / interval);
     this.deps.scheduler.schedule(work.timer, dueAt + (missed + 1) * interval);
-    // Already waiting: it stays late from the round that queued it.
-    if (this.shouldPoll(work) && this.queue.pushPoll(work)) {
+    if (!this.shouldPoll(work)) return;
+    if (this.queue.pushPoll(work)) {
       work.dueAt = dueAt;
       this.kick();
+    } else if (this.submitted) {
+      // Still waiting for a slot from its last round, which stays the one it is late from:
+      // this round is lost to the slots being too few.
+      this.deps.limiter.countMissedRound();
     }
   }
 
