@@ -181,6 +181,8 @@ interface ScrapedMetrics {
   heapUsedMB: number | null;
   heapTotalMB: number | null;
   externalMB: number | null;
+  /** Polls allowed at once when scraped: the setting, or more while Tally catches up. */
+  pollConcurrency: number | null;
 }
 
 async function scrapeMetrics(api: TallyApi): Promise<ScrapedMetrics> {
@@ -216,6 +218,7 @@ async function scrapeMetrics(api: TallyApi): Promise<ScrapedMetrics> {
     heapUsedMB: megabytes('nodejs_heap_size_used_bytes'),
     heapTotalMB: megabytes('nodejs_heap_size_total_bytes'),
     externalMB: megabytes('nodejs_external_memory_bytes'),
+    pollConcurrency: gauge('tally_poll_concurrency', 1),
   };
 }
 
@@ -405,7 +408,7 @@ async function main(): Promise<void> {
       const metrics = await scrapeMetrics(api);
       const lateness = bucketPercentile(soakMetrics.lateness, metrics.lateness, 99);
       soakMetrics = metrics;
-      log(`soak: ${minute} min, Tally RSS ${rss.toFixed(0)} MB (heap ${metrics.heapUsedMB} of ${metrics.heapTotalMB} MB), poll lateness p99 ≤ ${lateness ?? 'n/a'} ms, event loop lag p99 ${round(metrics.loopLagP99Ms)} ms`);
+      log(`soak: ${minute} min, Tally RSS ${rss.toFixed(0)} MB (heap ${metrics.heapUsedMB} of ${metrics.heapTotalMB} MB), poll lateness p99 ≤ ${lateness ?? 'n/a'} ms, event loop lag p99 ${round(metrics.loopLagP99Ms)} ms, polls at once ${metrics.pollConcurrency ?? 'n/a'}`);
     }, SOAK_SAMPLE_MS);
     await sleep(durationMs);
     for (const timer of timers) clearInterval(timer);

@@ -25,6 +25,7 @@ describe('Prometheus metrics', () => {
     metrics.observeRequest(200);
     metrics.observeRequest('network');
     metrics.setQueueDepth(7);
+    metrics.setPollConcurrency(96);
     metrics.observeStoreFlush('values', 3, 250);
 
     const text = await metrics.scrape();
@@ -37,6 +38,7 @@ describe('Prometheus metrics', () => {
     expect(text).toContain('tally_device_requests_total{status="200"} 2');
     expect(text).toContain('tally_device_requests_total{status="network"} 1');
     expect(text).toContain('tally_queue_depth 7');
+    expect(text).toContain('tally_poll_concurrency 96');
     expect(text).toContain('tally_store_rows_written_total{writer="values"} 250');
     expect(text).toContain('tally_elements{connector="haivision-manager",state="active"} 2');
     expect(text).toContain('tally_elements{connector="amagi-cloudport",state="timeout"} 1');
