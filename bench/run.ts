@@ -32,6 +32,7 @@ import { startTally } from './tally-process.js';
 import { parseHttpThreads, parsePollConcurrency } from '../src/cli/cli-settings.js';
 import { parseHeapGrowth } from '../src/cli/heap-growth.js';
 import { heapSnapshotFlags, takeHeapSnapshot } from './heap-snapshot.js';
+import { parseStall, scheduleStall } from './stall.js';
 import { TallyApi } from './tally-api.js';
 
 const { values: args } = parseArgs({
@@ -58,6 +59,10 @@ const { values: args } = parseArgs({
     'poll-concurrency': { type: 'string' },
     /** Milliseconds every device takes to answer beyond loopback's own, as over a WAN. */
     'device-latency': { type: 'string', default: '0' },
+    /** Seconds into the window at which Tally's process is stopped (bench/stall.ts); none when absent. */
+    'stall-at': { type: 'string' },
+    /** How long it stays stopped, seconds (8). */
+    'stall-for': { type: 'string' },
     'heap-snapshot': { type: 'string' },
     /** More Node options for Tally's process, space-separated (e.g. --trace-gc). */
     'tally-node-flags': { type: 'string', default: '' },
@@ -72,6 +77,7 @@ const N = Number(args.elements);
 const heapGrowthPercent = parseHeapGrowth(args['heap-growth']);
 const pollConcurrency = parsePollConcurrency(args['poll-concurrency']);
 const deviceLatencyMs = parseDeviceLatency(args['device-latency']);
+const stall = parseStall(args['stall-at'], args['stall-for']);
 const farmNice = parseNice(args['farm-nice']);
 const intervalMs = Number(args.interval) * 1000;
 const durationMs = Number(args.duration ?? (args.soak ? 3600 : 60)) * 1000;
@@ -249,7 +255,7 @@ async function main(): Promise<void> {
     pendingChanges.delete(index);
   };
 
-  log(`bench: ${N} elements, ${intervalMs / 1000} s interval, ${durationMs / 1000} s measured${args.soak ? ' (soak)' : ''}${deviceLatencyMs ? `, devices answering ${deviceLatencyMs} ms late` : ''}`);
+  log(`bench: ${N} elements, ${intervalMs / 1000} s interval, ${durationMs / 1000} s measured${args.soak ? ' (soak)' : ''}${deviceLatencyMs ? `, devices answering ${deviceLatencyMs} ms late` : ''}${stall ? `, Tally stopped for ${stall.forMs / 1000} s at ${stall.atMs / 1000} s` : ''}`);
   const farmFlags = args['farm-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['farm-cpu-prof']] : [];
   const farm = await Farm.start(N, { cloudportShare, seed: Number(args.seed), latencyMs: deviceLatencyMs }, { nodeFlags: farmFlags, nice: farmNice }, (event) => {
     if (event.type === 'command') {
@@ -410,7 +416,9 @@ async function main(): Promise<void> {
       soakMetrics = metrics;
       log(`soak: ${minute} min, Tally RSS ${rss.toFixed(0)} MB (heap ${metrics.heapUsedMB} of ${metrics.heapTotalMB} MB), poll lateness p99 ≤ ${lateness ?? 'n/a'} ms, event loop lag p99 ${round(metrics.loopLagP99Ms)} ms, polls at once ${metrics.pollConcurrency ?? 'n/a'}`);
     }, SOAK_SAMPLE_MS);
+    const endStall = stall ? scheduleStall(tallyPid, stall, (event) => log(`stall: Tally ${event} at ${secondsSince(from)} s into the window`)) : null;
     await sleep(durationMs);
+    endStall?.();
     for (const timer of timers) clearInterval(timer);
     clearInterval(soakTimer);
     const to = preciseNow();
@@ -462,6 +470,8 @@ async function main(): Promise<void> {
       heapGrowthPercent,
       pollConcurrency,
       deviceLatencyMs,
+      /** Tally's process stopped this long this far into the window (`--stall-at`), null without. */
+      stall: stall && { atSeconds: stall.atMs / 1000, forSeconds: stall.forMs / 1000 },
       farmNice,
       durationSeconds: round(seconds, 0),
       settleSeconds: settling.seconds,
