@@ -72,6 +72,8 @@ describe('poll concurrency that adapts', () => {
       secrets: SecretBox.fromKeyMaterial('adaptive concurrency key material'),
       concurrency: 1,
       pollSpread: 0,
+      // Other test files share the machine's cores: this test is about the slots, not the machine.
+      machineIdle: () => 1,
       logger: pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => done(void logLines.push(String(chunk))) })),
       metrics: {
         observePoll: () => undefined,

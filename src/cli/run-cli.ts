@@ -23,7 +23,7 @@ export const USAGE = `usage:
 --http-threads: worker threads for the HTTP exchanges with devices (default: one per core
   beyond the second, at most 4; 0 makes them on the event loop)
 --poll-concurrency: polls and operator actions running at once across all elements while
-  polls keep up (default 64); up to 16 times more while they fall behind
+  polls keep up (default 64); up to 16 times more while they fall behind and CPU is left
 --heap-growth: how far the JavaScript heap may grow past its live data before a full garbage
   collection, in percent (default 60; 0 leaves it to V8, which lets it grow up to 4 times)
 environment: TALLY_HOST, TALLY_PORT, TALLY_DATA_DIR, TALLY_HTTP_THREADS, TALLY_POLL_CONCURRENCY, TALLY_HEAP_GROWTH, TALLY_ADMIN_TOKEN, TALLY_SECRET_KEY,

@@ -3,11 +3,12 @@ import { AdaptiveConcurrency, ceilingFor, nextLimit, type LimitChange } from './
 import { ConcurrencyLimiter, type SlotUser } from './concurrency-limiter.js';
 
 const bounds = { base: 64, max: 1024 };
-const reading = (oldestWaitMs: number, averageInUse: number, eventLoopUtilization: number, missedRounds = 0) => ({
+const reading = (oldestWaitMs: number, averageInUse: number, eventLoopUtilization: number, missedRounds = 0, machineIdle = 0.5) => ({
   oldestWaitMs,
   missedRounds,
   averageInUse,
   eventLoopUtilization,
+  machineIdle,
 });
 
 describe('the poll concurrency policy', () => {
@@ -23,8 +24,9 @@ describe('the poll concurrency policy', () => {
     expect(nextLimit(256, reading(100, 10, 0.5, 1), bounds)).toBe(384);
   });
 
-  it('stays while the event loop is what limits polling, or while polls wait a little', () => {
+  it('stays while the event loop or the machine is what limits polling, or while polls wait a little', () => {
     expect(nextLimit(64, reading(5_000, 64, 0.95), bounds)).toBe(64);
+    expect(nextLimit(64, reading(5_000, 64, 0.5, 3, 0.05), bounds)).toBe(64);
     expect(nextLimit(96, reading(600, 20, 0.5), bounds)).toBe(96);
   });
 
@@ -48,7 +50,10 @@ describe('AdaptiveConcurrency', () => {
     let busy = 0.5;
     const limiter = new ConcurrencyLimiter(2, () => now);
     const changes: LimitChange[] = [];
-    const adaptive = new AdaptiveConcurrency(limiter, { base: 2, max: 8 }, (change) => changes.push(change), () => busy);
+    const adaptive = new AdaptiveConcurrency(limiter, { base: 2, max: 8 }, (change) => changes.push(change), {
+      eventLoopBusy: () => busy,
+      machineIdle: () => 0.3,
+    });
     const finishers: (() => void)[] = [];
     const user = (): SlotUser => ({ slotTicket: null, runSlot: () => new Promise<void>((resolve) => void finishers.push(resolve)) });
     for (let n = 0; n < 10; n++) limiter.submit(user());
@@ -84,6 +89,6 @@ describe('AdaptiveConcurrency', () => {
     }
     expect(limiter.limit).toBe(2);
     expect(changes.map(({ from, to }) => `${from}→${to}`)).toEqual(['2→3', '3→5', '5→8', '8→6', '6→4', '4→3', '3→2']);
-    expect(changes[0].reading).toEqual({ oldestWaitMs: 1_000, missedRounds: 0, averageInUse: 2, eventLoopUtilization: 0.5 });
+    expect(changes[0].reading).toEqual({ oldestWaitMs: 1_000, missedRounds: 0, averageInUse: 2, eventLoopUtilization: 0.5, machineIdle: 0.3 });
   });
 });

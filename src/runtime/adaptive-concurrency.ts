@@ -10,10 +10,14 @@
  * latency, though: every poll in flight reads and writes in the same turns as their actions.
  *
  * So the limit rises by half while polls wait long for a slot, or miss rounds waiting for
- * one, and the event loop has room; it falls back by a fifth, never below the configured
- * one, once polls no longer wait and half the slots stand idle. When the event loop itself is the bottleneck more slots would
- * only queue inside it, so the limit stays.
+ * one, and both the event loop and the machine have room; it falls back by a fifth, never
+ * below the configured one, once polls no longer wait and half the slots stand idle. When
+ * the event loop or the machine's CPU is the bottleneck, more slots would only queue work
+ * inside it and delay operators behind it, so the limit stays: an hour at 10,000 with the
+ * event loop alone as the check (the bench's farm sharing the cores) saw the limit climb to
+ * its ceiling of 1,024 whenever the machine was full, and the action p99 reach 770 ms.
  */
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ConcurrencyLimiter } from './concurrency-limiter.js';
 
@@ -24,6 +28,8 @@ const BEHIND_WAIT_MS = 1_000;
 const KEEPING_UP_WAIT_MS = 250;
 /** Above this share of its time busy, the event loop is what limits polling. */
 const BUSY_EVENT_LOOP = 0.9;
+/** Below this share of the machine's CPU idle, the machine is what limits polling. */
+const MIN_MACHINE_IDLE = 0.1;
 const RISE = 1.5;
 const FALL = 0.8;
 /** How far the limit may rise above the configured one. */
@@ -44,6 +50,8 @@ export interface ConcurrencyReading {
   averageInUse: number;
   /** Share of the time the event loop was busy (0..1). */
   eventLoopUtilization: number;
+  /** Share of the machine's CPU time left idle, all cores together (0..1). */
+  machineIdle: number;
 }
 
 export interface LimitBounds {
@@ -60,7 +68,7 @@ export function ceilingFor(base: number): number {
 /** The limit for the next period. */
 export function nextLimit(limit: number, reading: ConcurrencyReading, bounds: LimitBounds): number {
   const behind = reading.oldestWaitMs >= BEHIND_WAIT_MS || reading.missedRounds > 0;
-  if (behind && reading.eventLoopUtilization < BUSY_EVENT_LOOP) {
+  if (behind && reading.eventLoopUtilization < BUSY_EVENT_LOOP && reading.machineIdle >= MIN_MACHINE_IDLE) {
     return Math.min(bounds.max, Math.ceil(limit * RISE));
   }
   if (!behind && reading.oldestWaitMs <= KEEPING_UP_WAIT_MS && reading.averageInUse < limit / 2) {
@@ -86,15 +94,50 @@ function eventLoopBusyShare(): () => number {
   };
 }
 
+/** A reader of the machine's idle share of CPU time (0..1) since its previous call. */
+function machineIdleShare(): () => number {
+  let last = cpuTimes();
+  return () => {
+    const now = cpuTimes();
+    const total = now.total - last.total;
+    const share = total > 0 ? (now.idle - last.idle) / total : 1;
+    last = now;
+    return share;
+  };
+}
+
+function cpuTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    idle += times.idle;
+    total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return { idle, total };
+}
+
+/** Where the shares a reading needs come from: the process and the OS, or a test. */
+export interface ShareReaders {
+  /** The event loop's busy share since the previous call (0..1). */
+  eventLoopBusy: () => number;
+  /** The machine's idle share of CPU since the previous call (0..1). */
+  machineIdle: () => number;
+}
+
 export class AdaptiveConcurrency {
   private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly eventLoopBusy: () => number;
+  private readonly machineIdle: () => number;
 
   constructor(
     private readonly limiter: ConcurrencyLimiter,
     private readonly bounds: LimitBounds,
     private readonly onChange: (change: LimitChange) => void,
-    private readonly busyShare: () => number = eventLoopBusyShare(),
-  ) {}
+    readers: Partial<ShareReaders> = {},
+  ) {
+    this.eventLoopBusy = readers.eventLoopBusy ?? eventLoopBusyShare();
+    this.machineIdle = readers.machineIdle ?? machineIdleShare();
+  }
 
   start(): void {
     this.timer ??= setInterval(() => this.adjust(), ADJUST_EVERY_MS).unref();
@@ -111,7 +154,8 @@ export class AdaptiveConcurrency {
       oldestWaitMs: this.limiter.oldestWaitMs(),
       missedRounds: this.limiter.takeMissedRounds(),
       averageInUse: this.limiter.takeAverageInUse(),
-      eventLoopUtilization: this.busyShare(),
+      eventLoopUtilization: this.eventLoopBusy(),
+      machineIdle: this.machineIdle(),
     };
     const from = this.limiter.limit;
     const to = nextLimit(from, reading, this.bounds);

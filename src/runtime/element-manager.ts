@@ -63,6 +63,8 @@ export interface ElementManagerOptions {
   concurrency?: number;
   /** The most the limit may rise to (default 16 times `concurrency`, at most 2048); `concurrency` keeps it fixed. */
   maxConcurrency?: number;
+  /** The machine's idle share of CPU since the last call, 0..1 (tests; read from the OS by default). */
+  machineIdle?: () => number;
   /** Share a writer with other parts; by default the manager owns one. */
   writer?: BatchingWriter;
   /** Time source (tests); Date.now by default. */
@@ -119,7 +121,9 @@ export class ElementManager implements ElementService {
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     const limiter = new ConcurrencyLimiter(concurrency, () => this.clock.now());
     this.concurrencyBounds = { base: concurrency, max: Math.max(concurrency, options.maxConcurrency ?? ceilingFor(concurrency)) };
-    this.adaptiveConcurrency = new AdaptiveConcurrency(limiter, this.concurrencyBounds, (change) => this.limitMoved(change));
+    this.adaptiveConcurrency = new AdaptiveConcurrency(limiter, this.concurrencyBounds, (change) => this.limitMoved(change), {
+      machineIdle: options.machineIdle,
+    });
     this.deps = {
       scheduler: this.scheduler,
       limiter,
@@ -162,7 +166,7 @@ export class ElementManager implements ElementService {
     // the steps in between are for debugging.
     const level = from === base || to === base ? 'info' : 'debug';
     const message = to > from ? 'polls falling behind: more polls at once' : 'polls keeping up: fewer polls at once';
-    const { oldestWaitMs, missedRounds, averageInUse, eventLoopUtilization } = reading;
+    const { oldestWaitMs, missedRounds, averageInUse, eventLoopUtilization, machineIdle } = reading;
     this.logger[level](
       {
         from,
@@ -171,6 +175,7 @@ export class ElementManager implements ElementService {
         missedRounds,
         averageInUse: Math.round(averageInUse),
         eventLoopBusy: Math.round(eventLoopUtilization * 100) / 100,
+        machineIdle: Math.round(machineIdle * 100) / 100,
       },
       message,
     );
