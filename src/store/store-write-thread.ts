@@ -17,8 +17,16 @@ import type { ValueBatch } from './types.js';
 import type { SqlWrite, SqlWriteResult, StatementWriter } from './statement-writer.js';
 import type { StoreWriteReply, StoreWriteRequest, StoreWriteThreadData } from './store-write-protocol.js';
 
-/** How often the thread checkpoints the WAL into the database file. */
-const CHECKPOINT_MS = 10_000;
+/**
+ * How often the thread checkpoints the WAL into the database file. Every second, not every
+ * ten: at 10,000 elements the WAL takes about 10 MB a second (each changed row of a poll
+ * dirties a page of its own). With a checkpoint every ten seconds, the bench's device farm,
+ * at a lower priority than Tally, stalled 100–700 ms about every ten seconds, both of its
+ * processes at once, and operators' commands waited at the devices for it; with one every
+ * second far fewer such stalls came (bench/README.md, round 21). Pages are rarely written
+ * twice within ten seconds, so the smaller checkpoints copy about as much in all.
+ */
+const CHECKPOINT_MS = 1_000;
 
 /** Each kind of request without its number (distributes over the union). */
 type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
