@@ -43,6 +43,9 @@ export interface FarmReport {
   /** Probe requests received in each interval of the window, all devices together: N a slice while Tally keeps up. */
   pollsByInterval: number[];
   mix: RequestMix[];
+  /** The event-loop lag of the farm's worst process over the window (ms). */
+  loopLagP99Ms: number;
+  loopLagMaxMs: number;
 }
 
 /** The nice value the farm runs at unless `--farm-nice` says otherwise (bench/README.md, round 17). */
@@ -139,6 +142,9 @@ export class Farm {
       polls: reports.reduce((sum, report) => sum + report.polls, 0),
       pollsByInterval: reports[0].pollsByInterval.map((_, slice) => reports.reduce((sum, report) => sum + report.pollsByInterval[slice], 0)),
       mix: reports.flatMap((report) => report.mix),
+      // The worst process: a device answers late when the process holding it stalls.
+      loopLagP99Ms: Math.max(...reports.map((report) => report.loopLagP99Ms)),
+      loopLagMaxMs: Math.max(...reports.map((report) => report.loopLagMaxMs)),
     };
   }
 

@@ -29,7 +29,17 @@ export type FarmReply =
   | { type: 'recording'; on: boolean }
   | { type: 'counters'; requests: number; probes: number }
   | { type: 'changed'; index: number; inputKey: string; connected: boolean; at: number }
-  | { type: 'report'; lateness: number[]; missed: number; polls: number; pollsByInterval: number[]; mix: RequestMix[] }
+  | {
+      type: 'report';
+      lateness: number[];
+      missed: number;
+      polls: number;
+      pollsByInterval: number[];
+      mix: RequestMix[];
+      /** The farm process's event-loop lag over the recorded window (ms). */
+      loopLagP99Ms: number;
+      loopLagMaxMs: number;
+    }
   | { type: 'plan'; devices: RequestMix[] }
   | { type: 'stopped' }
   /** Unsolicited: an operator command reached device `index`. */

@@ -509,6 +509,8 @@ async function main(): Promise<void> {
       floorRequestsPerSecond: round(floor.requestsPerSecond, 0),
       floorFailures: floor.failures,
       farmCpuPercent: round(farmCpu),
+      farmLoopLagP99Ms: report.loopLagP99Ms,
+      farmLoopLagMaxMs: report.loopLagMaxMs,
       farmCpuPercentDuringFloor: round(floor.farmCpuPercent),
       /** CPU a request, µs, in all threads: the machine's speed varies from run to run, and the floor's shows by how much. */
       cpuMicrosPerRequest: cpuMicrosPerRequest(cpu, requestsPerSecond),
@@ -536,7 +538,7 @@ async function main(): Promise<void> {
     log(
       [
         `Tally: ${result.cpuPercent}% CPU (floor ${result.baselineCpuPercent}%, ratio ${result.overheadRatio}), RSS ${result.rssMB} MB (${result.rssKBPerElement} KB/element; main heap ${result.heapUsedMB} of ${result.heapTotalMB} MB, external ${result.externalMB} MB)`,
-        `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU`,
+        `requests: ${result.requestsPerSecond}/s (floor ${result.floorRequestsPerSecond}/s); farm ${result.farmCpuPercent}% CPU, its event loop lag p99 ${result.farmLoopLagP99Ms} ms, max ${result.farmLoopLagMaxMs} ms`,
         `CPU a request: Tally ${result.cpuMicrosPerRequest ?? 'n/a'} µs, farm ${result.farmCpuMicrosPerRequest ?? 'n/a'} µs, floor ${result.floorCpuMicrosPerRequest ?? 'n/a'} µs (the farm ${result.farmCpuMicrosPerRequestDuringFloor ?? 'n/a'} µs meanwhile, the machine ${result.machineCpuPercentDuringFloor}% busy)`,
         `machine: ${result.machineCpuPercent}% of ${result.machineCapacityPercent}% busy: Tally ${result.cpuPercent}% (its event loop ${result.eventLoopCpuPercent}%), farm ${result.farmCpuPercent}%, bench ${result.benchCpuPercent}%, everything else ${result.otherCpuPercent}%`,
         `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}; StreamHubs polled each interval: ${result.pollsByInterval.join(' ')}`,

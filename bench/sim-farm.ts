@@ -9,6 +9,7 @@
  * a device-side change was answered (live latency), and the request mix (the floor replays
  * it). Driven over IPC by bench/run.ts.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DeviceModel } from '../connectors/haivision-manager/simulator/index.js';
 import type { QueryParams } from '../connectors/haivision-manager/simulator/device-types.js';
 import { CloudportModel } from '../connectors/amagi-cloudport/simulator/index.js';
@@ -40,6 +41,12 @@ let requests = 0;
 /** Periodic (probe) requests answered since start, recorded or not. */
 let probes = 0;
 let recording = false;
+/**
+ * The farm's own event-loop lag while recording: a device that answers late because the farm
+ * stalled (its collector, or its processes at a lower priority than Tally's on a full
+ * machine) adds to the action and live latencies measured at it, so the bench reports it.
+ */
+const loopLag = monitorEventLoopDelay({ resolution: 10 });
 
 process.on('message', (message: FarmRequest) => {
   handle(message).then(
@@ -65,7 +72,11 @@ async function handle(message: FarmRequest): Promise<FarmReply | undefined> {
       return { type: 'ready', count: devices.length };
     case 'record':
       recording = message.on;
-      if (message.on) for (const device of devices) device.arrivals.length = 0;
+      if (message.on) {
+        for (const device of devices) device.arrivals.length = 0;
+        loopLag.reset();
+        loopLag.enable();
+      }
       return { type: 'recording', on: recording };
     case 'counters':
       return { type: 'counters', requests, probes };
@@ -210,5 +221,8 @@ function report(from: number, to: number, intervalMs: number): FarmReply {
     }
     mix.push({ index: device.index, paths: [...device.mix].map(([url, { count, authorization }]) => ({ url, count, authorization })) });
   }
-  return { type: 'report', lateness, missed, polls, pollsByInterval, mix };
+  loopLag.disable();
+  // The histogram is in ns and includes the 10 ms resolution's own wait.
+  const lagMs = (ns: number): number => Math.round(Math.max(0, ns / 1e6 - 10) * 10) / 10;
+  return { type: 'report', lateness, missed, polls, pollsByInterval, mix, loopLagP99Ms: lagMs(loopLag.percentile(99)), loopLagMaxMs: lagMs(loopLag.max) };
 }
