@@ -10,9 +10,8 @@
  * latency, though: every poll in flight reads and writes in the same turns as their actions.
  *
  * So the limit rises by half while polls wait long for a slot, or miss rounds waiting for
- * one, or wait over a quarter second while nearly every slot is taken, and both the event loop and the
- * machine have room; it falls back by a fifth, never below the configured one, once polls
- * have kept up with half the slots idle for ten seconds in a row. When
+ * one, and both the event loop and the machine have room; it falls back by a fifth, never
+ * below the configured one, once polls no longer wait and half the slots stand idle. When
  * the event loop or the machine's CPU is the bottleneck, more slots would only queue work
  * inside it and delay operators behind it, so the limit stays: an hour at 10,000 with the
  * event loop alone as the check (the bench's farm sharing the cores) saw the limit climb to
@@ -27,21 +26,12 @@ export const ADJUST_EVERY_MS = 1_000;
 const BEHIND_WAIT_MS = 1_000;
 /** Polls that wait no longer than this keep up. */
 const KEEPING_UP_WAIT_MS = 250;
-/**
- * Slots this full on average, with polls waiting longer than keeping up allows, are too few
- * even before anyone waits a second: at 10,000 elements on loopback (bench/README.md, round
- * 21) the slots sat at 64 of 64 for minutes with polls waiting 100–230 ms on average and over
- * a second at the p99, no margin left for the first hiccup of the machine.
- */
-const SATURATED_SHARE = 0.9;
 /** Above this share of its time busy, the event loop is what limits polling. */
 const BUSY_EVENT_LOOP = 0.9;
 /** Below this share of the machine's CPU idle, the machine is what limits polling. */
 const MIN_MACHINE_IDLE = 0.1;
 const RISE = 1.5;
 const FALL = 0.8;
-/** Calm periods in a row before the limit falls: one interval of the shortest polls, about. */
-export const FALL_AFTER_CALM = 10;
 /** How far the limit may rise above the configured one. */
 export const MAX_RISE_FACTOR = 16;
 /**
@@ -75,24 +65,13 @@ export function ceilingFor(base: number): number {
   return Math.max(base, Math.min(MAX_POLL_CONCURRENCY, base * MAX_RISE_FACTOR));
 }
 
-/** A period in which polls kept up with half the slots or more standing idle. */
-export function isCalm(limit: number, reading: ConcurrencyReading): boolean {
-  return reading.missedRounds === 0 && reading.oldestWaitMs <= KEEPING_UP_WAIT_MS && reading.averageInUse < limit / 2;
-}
-
-/**
- * The limit for the next period. `calmStreak` counts the periods in a row, this one included,
- * that were calm: the limit falls only after FALL_AFTER_CALM of them, because one second's
- * load is uneven (elements started in bursts leave some seconds with fewer polls due) and a
- * limit that fell in every quiet second had to rise again in the next busy one.
- */
-export function nextLimit(limit: number, reading: ConcurrencyReading, bounds: LimitBounds, calmStreak = FALL_AFTER_CALM): number {
+/** The limit for the next period. */
+export function nextLimit(limit: number, reading: ConcurrencyReading, bounds: LimitBounds): number {
   const behind = reading.oldestWaitMs >= BEHIND_WAIT_MS || reading.missedRounds > 0;
-  const saturated = reading.averageInUse >= limit * SATURATED_SHARE && reading.oldestWaitMs > KEEPING_UP_WAIT_MS;
-  if ((behind || saturated) && reading.eventLoopUtilization < BUSY_EVENT_LOOP && reading.machineIdle >= MIN_MACHINE_IDLE) {
+  if (behind && reading.eventLoopUtilization < BUSY_EVENT_LOOP && reading.machineIdle >= MIN_MACHINE_IDLE) {
     return Math.min(bounds.max, Math.ceil(limit * RISE));
   }
-  if (calmStreak >= FALL_AFTER_CALM && isCalm(limit, reading)) {
+  if (!behind && reading.oldestWaitMs <= KEEPING_UP_WAIT_MS && reading.averageInUse < limit / 2) {
     return Math.max(bounds.base, Math.floor(limit * FALL));
   }
   return limit;
@@ -149,7 +128,6 @@ export class AdaptiveConcurrency {
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly eventLoopBusy: () => number;
   private readonly machineIdle: () => number;
-  private calmStreak = 0;
 
   constructor(
     private readonly limiter: ConcurrencyLimiter,
@@ -180,10 +158,8 @@ export class AdaptiveConcurrency {
       machineIdle: this.machineIdle(),
     };
     const from = this.limiter.limit;
-    this.calmStreak = isCalm(from, reading) ? this.calmStreak + 1 : 0;
-    const to = nextLimit(from, reading, this.bounds, this.calmStreak);
+    const to = nextLimit(from, reading, this.bounds);
     if (to === from) return;
-    this.calmStreak = 0;
     this.limiter.setLimit(to);
     this.onChange({ from, to, reading });
   }
