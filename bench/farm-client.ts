@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { setPriority } from 'node:os';
 import { forkScript } from './child-script.js';
 import { devicesPerShard } from './farm-layout.js';
-import type { FarmDevices, FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
+import type { FarmDevices, FarmReply, FarmReport, FarmRequest, RequestMix } from './farm-protocol.js';
 
 type Unsolicited = Extract<FarmReply, { type: 'command' | 'seen' }>;
 
@@ -34,18 +34,6 @@ class FarmShard {
       this.child.send(request);
     });
   }
-}
-
-export interface FarmReport {
-  lateness: number[];
-  missed: number;
-  polls: number;
-  /** Probe requests received in each interval of the window, all devices together: N a slice while Tally keeps up. */
-  pollsByInterval: number[];
-  mix: RequestMix[];
-  /** The event-loop lag of the farm's worst process over the window (ms). */
-  loopLagP99Ms: number;
-  loopLagMaxMs: number;
 }
 
 /** The nice value the farm runs at unless `--farm-nice` says otherwise (bench/README.md, round 17). */

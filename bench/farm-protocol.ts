@@ -24,22 +24,25 @@ export interface RequestMix {
   paths: { url: string; count: number; authorization?: string }[];
 }
 
+/** What the farm measured over a recorded window: of one process, or of the whole farm (farm-client.ts). */
+export interface FarmReport {
+  lateness: number[];
+  missed: number;
+  polls: number;
+  /** Probe requests received in each interval of the window, all devices together: N a slice while Tally keeps up. */
+  pollsByInterval: number[];
+  mix: RequestMix[];
+  /** The event-loop lag over the window (ms); of the farm, its worst process's. */
+  loopLagP99Ms: number;
+  loopLagMaxMs: number;
+}
+
 export type FarmReply =
   | { type: 'ready'; count: number }
   | { type: 'recording'; on: boolean }
   | { type: 'counters'; requests: number; probes: number }
   | { type: 'changed'; index: number; inputKey: string; connected: boolean; at: number }
-  | {
-      type: 'report';
-      lateness: number[];
-      missed: number;
-      polls: number;
-      pollsByInterval: number[];
-      mix: RequestMix[];
-      /** The farm process's event-loop lag over the recorded window (ms). */
-      loopLagP99Ms: number;
-      loopLagMaxMs: number;
-    }
+  | ({ type: 'report' } & FarmReport)
   | { type: 'plan'; devices: RequestMix[] }
   | { type: 'stopped' }
   /** Unsolicited: an operator command reached device `index`. */
