@@ -119,7 +119,8 @@ describe('play and stop', () => {
 
   it('answers field-unit commands, refusing in a 200 body what the unit cannot do', () => {
     const model = device();
-    const offline = model.inputs.find((input) => !input.connected && input.kind === 'fieldUnit')!;
+    const offline = model.input(2)!;
+    model.setConnected(offline, false);
     expect(call(model, `/inputs/${offline.number}/live/start`).json()).toMatchObject({ success: false, res: -1 });
     call(model, '/inputs/1/playStream/1/enable');
     expect(call(model, '/inputs/1/live/stop').json()).toMatchObject({ success: true });
@@ -143,6 +144,20 @@ describe('a live system', () => {
     expect(call(model, '/logs').body).toMatch(/connected|live (started|stopped)/);
     expect(model.now).toBe(START + 3 * 3_600_000);
     expect(messages.size).toBeGreaterThan(1);
+  });
+
+  it('starts as it goes on: as many field units live at the start as an hour later', () => {
+    // The first input is live at every start by design; the others are what the odds give.
+    const models = Array.from({ length: 300 }, (_, i) => device({ seed: 1000 + i, inputs: 6 }));
+    const liveShare = (): number => {
+      const others = models.flatMap((model) => model.inputs.slice(1));
+      return others.filter((input) => input.live).length / others.length;
+    };
+    const atStart = liveShare();
+    for (const model of models) model.advance(START + 3_600_000);
+    const anHourOn = liveShare();
+    expect(anHourOn).toBeGreaterThan(0.5);
+    expect(Math.abs(atStart - anHourOn)).toBeLessThan(0.05);
   });
 
   it('is deterministic for a seed, however time is split', () => {
