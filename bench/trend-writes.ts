@@ -6,7 +6,8 @@
  *
  *   npm run build && node dist/bench/trend-writes.js [series=15000] [hours=1]
  *
- * It prints the CPU per flush and per point, and the WAL written per second.
+ * It prints the CPU per flush and per point, the WAL written per second, and how long a raw
+ * query for one series' points over the whole history takes.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ const FLUSH_MS = 1_000;
 const MEASURED_FLUSHES = 120;
 /** The write thread's periodic checkpoint, in flushes. */
 const CHECKPOINT_EVERY = 10;
+const QUERIED_SERIES = 20;
 
 /**
  * The points of one flush at `t`: the series whose poll falls in that second, in no order of
@@ -42,7 +44,7 @@ function main(): void {
   const file = join(dir, 'tally.db');
   const db = openSqlite(file);
   try {
-    new TrendStore(db);
+    const store = new TrendStore(db);
     const writes = prepareTrendWrites(db);
     const series = Array.from({ length: SERIES }, (_, i) => ({ id: i + 1, elementId: `element-${Math.floor(i / 12)}`, paramId: `p${i % 12}`, rowKey: '' }));
     writes.write({ series, points: pointColumns([]), buckets: bucketColumns([]), removedElements: [] });
@@ -66,6 +68,8 @@ function main(): void {
     }
     const used = process.cpuUsage(cpu);
     const microseconds = used.user + used.system;
+    const queried = performance.now();
+    for (let seriesId = 1; seriesId <= QUERIED_SERIES; seriesId++) store.points(seriesId, 0, t, 10_000);
     const result = {
       series: SERIES,
       historyHours: HOURS,
@@ -73,6 +77,7 @@ function main(): void {
       cpuMsPerFlush: Number((microseconds / 1000 / MEASURED_FLUSHES).toFixed(2)),
       cpuMicrosecondsPerPoint: Number((microseconds / points).toFixed(2)),
       walKBPerSecond: Math.round(walBytes / 1024 / ((MEASURED_FLUSHES * FLUSH_MS) / 1000)),
+      rawQueryMs: Number(((performance.now() - queried) / QUERIED_SERIES).toFixed(2)),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -60,9 +60,10 @@ function writeTrends(batch: TrendBatch): boolean {
 }
 
 /**
- * A prune is many short transactions (a minute of points each, see TrendWrites.pruneStep) with a turn of this
- * thread's loop between them, so the value batches, audit records and alarm changes sent
- * meanwhile are written in between rather than after it.
+ * A prune is many short transactions (a ten-second block of points each, see
+ * TrendWrites.pruneStep) with a turn of this thread's loop between them, so the value
+ * batches, audit records and alarm changes sent meanwhile are written in between rather than
+ * after it.
  */
 async function prune(cutoffs: TrendCutoffs, reply: StoreWriteReply): Promise<void> {
   const writes = trendWrites as TrendWrites;

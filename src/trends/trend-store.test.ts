@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite-database.js';
-import { TrendStore, bucketColumns, pointColumns } from './trend-store.js';
+import { BLOCKS_HELD_SQL, TrendStore, bucketColumns, pointColumns } from './trend-store.js';
 
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 11, 1, 10, 0, 0);
@@ -17,7 +17,7 @@ describe('TrendStore real-time points', () => {
         { id: 2, elementId: 'enc-1', paramId: 'rtt', rowKey: '' },
         { id: 3, elementId: 'enc-2', paramId: 'bitrate', rowKey: '' },
       ],
-      // Three hours of one point every 20 s for each series: more minutes than one query covers.
+      // Three hours of one point every 20 s for each series: more blocks than one query covers.
       // The value tells its series (whole part) and its place (thousandths).
       points: pointColumns(Array.from({ length: 3 * 180 }, (_, i) => i).flatMap((i) => [1, 2, 3].map((seriesId) => ({ seriesId, t: START + i * 20_000, v: seriesId + i / 1000 })))),
       buckets: bucketColumns([]),
@@ -33,10 +33,16 @@ describe('TrendStore real-time points', () => {
     expect(all).toHaveLength(540);
     expect(times(all)).toEqual(Array.from({ length: 540 }, (_, i) => START + i * 20_000));
     expect(all.every((point) => Math.floor(point.v) === 1)).toBe(true);
-    // Bounds are inclusive and need not fall on a minute.
+    // Bounds are inclusive and need not fall on a block's edge.
     const from = START + 61 * MINUTE + 20_000;
     const to = START + 125 * MINUTE + 40_000;
     expect(times(store.points(2, from, to, 10_000))).toEqual(times(all).filter((t) => t >= from && t <= to));
+  });
+
+  it('finds the blocks held at the two ends of the key, reading no other point', () => {
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${BLOCKS_HELD_SQL}`).all() as { detail: string }[];
+    expect(plan.map((step) => step.detail)).not.toContainEqual(expect.stringMatching(/^SCAN trend_points/));
+    expect(db.prepare(BLOCKS_HELD_SQL).get()).toEqual({ first: Math.floor(START / 10_000), last: Math.floor((START + 539 * 20_000) / 10_000) });
   });
 
   it('keeps the newest points when there are more than the limit', () => {
@@ -66,7 +72,7 @@ describe('TrendStore real-time points', () => {
     }
   });
 
-  it('removes an element\'s points from every minute, and only its own', () => {
+  it('removes an element\'s points from every block, and only its own', () => {
     store.write({ series: [], points: pointColumns([]), buckets: bucketColumns([]), removedElements: ['enc-1'] });
     expect(store.points(1, 0, Number.MAX_SAFE_INTEGER, 10_000)).toEqual([]);
     expect(store.points(2, 0, Number.MAX_SAFE_INTEGER, 10_000)).toEqual([]);
@@ -76,7 +82,7 @@ describe('TrendStore real-time points', () => {
 });
 
 describe('TrendStore migration', () => {
-  it('moves the points of a database from before the by-minute layout, and queries them', () => {
+  it('moves the points of a database from the first layout, through the by-minute one, to ten-second blocks, and queries them', () => {
     const db = openSqlite(':memory:');
     // The trend schema as its first migration left it, with points in it.
     db.exec(`
@@ -91,8 +97,8 @@ describe('TrendStore migration', () => {
     for (let i = 0; i < 10; i++) insert.run(START + i * 45_000, i);
     const store = new TrendStore(db);
     expect(store.points(1, 0, Number.MAX_SAFE_INTEGER, 100)).toEqual(Array.from({ length: 10 }, (_, i) => ({ t: START + i * 45_000, v: i })));
-    expect(db.prepare('SELECT DISTINCT minute FROM trend_points ORDER BY minute').pluck().all()).toEqual(
-      [...new Set(Array.from({ length: 10 }, (_, i) => Math.floor((START + i * 45_000) / MINUTE)))],
+    expect(db.prepare('SELECT DISTINCT block FROM trend_points ORDER BY block').pluck().all()).toEqual(
+      Array.from({ length: 10 }, (_, i) => Math.floor((START + i * 45_000) / 10_000)),
     );
     db.close();
   });

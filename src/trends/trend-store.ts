@@ -3,22 +3,27 @@
  * (element, parameter, row), real-time points, and rollups per window. Points and rollups
  * carry the series' integer id so the big tables stay narrow.
  *
- * Real-time points are kept by minute first, then series, then time. Keyed by series first,
- * each point went to the last page of its own series: a flush of 1,500 points (15,000 series
- * polled every 10 s, an hour of history) touched 1,500 pages and cost 39 ms of CPU. By
- * minute, the points of a flush land on the few pages of the current minute: 5.6 ms, and the
- * WAL written shrinks with it (bench/trend-writes.ts). Retention deletes whole minutes from the front of the table. A query
- * for one series seeks its points minute by minute: an hour is 60 seeks, under a millisecond.
+ * Real-time points are kept by ten-second block first, then series, then time. Keyed by
+ * series first, each point went to the last page of its own series: a flush of 1,500 points
+ * (15,000 series polled every 10 s, an hour of history) touched 1,500 pages and cost 39 ms of
+ * CPU. By minute, the points of a flush landed on the pages of the current minute: 5.6 ms.
+ * But a flush's points are spread over every series of the block, so it rewrites pages all
+ * over the block's part of the table, and that part grows through the block: at 10,000
+ * elements (19,500 points a flush) a minute's was 5.5 µs a point, a ten-second block's 1.9
+ * and a second's 1.3 (bench/trend-writes.ts). Ten seconds, so that a query for one series
+ * still seeks only 360 blocks for an hour, about a millisecond. Retention deletes whole
+ * blocks from the front of the table.
  */
 import { runMigrations, type Migration, type SqliteDatabase } from '../store/sqlite-database.js';
 import { columnsOf, type Columns } from './pending-columns.js';
 
 const MINUTE_MS = 60_000;
-/** Minutes one query for a series' points covers: a raw query of an hour is one statement. */
-const MINUTES_PER_QUERY = 60;
+const BLOCK_MS = 10_000;
+/** Blocks one query for a series' points covers: a raw query of an hour is one statement. */
+const BLOCKS_PER_QUERY = 360;
 
-/** The minute a point is kept under: whole minutes since the epoch. */
-const minuteOf = (t: number): number => Math.floor(t / MINUTE_MS);
+/** The block a point is kept under: whole ten seconds since the epoch. */
+const blockOf = (t: number): number => Math.floor(t / BLOCK_MS);
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -46,6 +51,18 @@ const MIGRATIONS: readonly Migration[] = [
         INSERT INTO trend_points_by_minute (minute, series_id, t, v) SELECT t / ${MINUTE_MS}, series_id, t, v FROM trend_points;
         DROP TABLE trend_points;
         ALTER TABLE trend_points_by_minute RENAME TO trend_points;`);
+    },
+  },
+  {
+    name: 'real-time points by ten-second block',
+    up(db) {
+      db.exec(`
+        CREATE TABLE trend_points_by_block (
+          block INTEGER NOT NULL, series_id INTEGER NOT NULL, t INTEGER NOT NULL, v REAL NOT NULL,
+          PRIMARY KEY (block, series_id, t)) WITHOUT ROWID;
+        INSERT INTO trend_points_by_block (block, series_id, t, v) SELECT t / ${BLOCK_MS}, series_id, t, v FROM trend_points;
+        DROP TABLE trend_points;
+        ALTER TABLE trend_points_by_block RENAME TO trend_points;`);
     },
   },
 ];
@@ -106,13 +123,13 @@ export interface TrendWrites {
   /** Writes a batch, its prune aside, in one transaction. */
   write(batch: TrendBatch): void;
   /**
-   * One transaction of a prune: the old points of the oldest minute after `afterMinute` (the
-   * old rollups too, in the first step, `afterMinute` 0). Returns the minute to continue
+   * One transaction of a prune: the old points of the oldest block after `afterBlock` (the
+   * old rollups too, in the first step, `afterBlock` 0). Returns the block to continue
    * after, or null when the prune is done. A 10-minute prune at 2,000 elements (24,000
    * series) deletes 1.4 M points: in one transaction no other write would get the database
-   * for over a second; a minute at a time, other writes go in between.
+   * for over a second; a block at a time, other writes go in between.
    */
-  pruneStep(cutoffs: TrendCutoffs, afterMinute: number): number | null;
+  pruneStep(cutoffs: TrendCutoffs, afterBlock: number): number | null;
 }
 
 /** Writes a batch and then every step of its prune, one after the other: where no other write waits in between. */
@@ -122,10 +139,17 @@ export function writeAtOnce(writes: TrendWrites, batch: TrendBatch): void {
   for (let after: number | null = 0; after !== null; ) after = writes.pruneStep(batch.prune, after);
 }
 
-/** The minutes that hold points, oldest first: each found from the last by the primary key. */
-const PRESENT_MINUTES = `present (minute) AS (
-  SELECT MIN(minute) FROM trend_points
-  UNION ALL SELECT (SELECT MIN(minute) FROM trend_points WHERE minute > present.minute) FROM present WHERE present.minute IS NOT NULL)`;
+/**
+ * The first and last blocks that hold points. Two subqueries, each a seek to one end of the
+ * key: MIN and MAX in one SELECT read the whole table (2 s for 32 M points, before every raw
+ * query).
+ */
+export const BLOCKS_HELD_SQL = 'SELECT (SELECT MIN(block) FROM trend_points) AS first, (SELECT MAX(block) FROM trend_points) AS last';
+
+/** The blocks that hold points, oldest first: each found from the last by the primary key. */
+const PRESENT_BLOCKS = `present (block) AS (
+  SELECT MIN(block) FROM trend_points
+  UNION ALL SELECT (SELECT MIN(block) FROM trend_points WHERE block > present.block) FROM present WHERE present.block IS NOT NULL)`;
 
 /**
  * The statements a flush runs. Shared by {@link TrendStore} (writes on the event loop) and
@@ -134,23 +158,23 @@ const PRESENT_MINUTES = `present (minute) AS (
  */
 export function prepareTrendWrites(db: SqliteDatabase): TrendWrites {
   const insertSeries = db.prepare('INSERT OR IGNORE INTO trend_series (id, element_id, param_id, row_key) VALUES (@id, @elementId, @paramId, @rowKey)');
-  const insertPoint = db.prepare('INSERT OR REPLACE INTO trend_points (minute, series_id, t, v) VALUES (?, ?, ?, ?)');
+  const insertPoint = db.prepare('INSERT OR REPLACE INTO trend_points (block, series_id, t, v) VALUES (?, ?, ?, ?)');
   const upsertBucket = db.prepare(`INSERT INTO trend_rollups (series_id, window, t, sum, min, max, count)
     VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (series_id, window, t) DO UPDATE SET sum = excluded.sum, min = excluded.min, max = excluded.max, count = excluded.count`);
-  // Minute by minute through the primary key: with no index by series, a plain filter would read every point.
-  const deleteElementPoints = db.prepare(`WITH RECURSIVE ${PRESENT_MINUTES}
-    DELETE FROM trend_points WHERE minute IN present AND series_id IN (SELECT id FROM trend_series WHERE element_id = ?)`);
+  // Block by block through the primary key: with no index by series, a plain filter would read every point.
+  const deleteElementPoints = db.prepare(`WITH RECURSIVE ${PRESENT_BLOCKS}
+    DELETE FROM trend_points WHERE block IN present AND series_id IN (SELECT id FROM trend_series WHERE element_id = ?)`);
   const deleteElementBuckets = db.prepare('DELETE FROM trend_rollups WHERE series_id IN (SELECT id FROM trend_series WHERE element_id = ?)');
   const deleteElementSeries = db.prepare('DELETE FROM trend_series WHERE element_id = ?');
-  const nextMinute = db.prepare('SELECT MIN(minute) FROM trend_points WHERE minute > ?').pluck();
-  const prunePoints = db.prepare('DELETE FROM trend_points WHERE minute = ? AND t < ?');
+  const nextBlock = db.prepare('SELECT MIN(block) FROM trend_points WHERE block > ?').pluck();
+  const prunePoints = db.prepare('DELETE FROM trend_points WHERE block = ? AND t < ?');
   const pruneBuckets = db.prepare('DELETE FROM trend_rollups WHERE window = ? AND t < ?');
   const write = db.transaction((batch: TrendBatch) => {
     for (const series of batch.series) insertSeries.run(series);
     const { seriesId, t, v } = batch.points;
-    const minutes = t.map(minuteOf);
-    for (const i of keyOrder(minutes, batch.points)) insertPoint.run(minutes[i], seriesId[i], t[i], v[i]);
+    const blocks = t.map(blockOf);
+    for (const i of keyOrder(blocks, batch.points)) insertPoint.run(blocks[i], seriesId[i], t[i], v[i]);
     const buckets = batch.buckets;
     for (let i = 0; i < buckets.seriesId.length; i++) {
       upsertBucket.run(buckets.seriesId[i], buckets.window[i], buckets.t[i], buckets.sum[i], buckets.min[i], buckets.max[i], buckets.count[i]);
@@ -162,30 +186,31 @@ export function prepareTrendWrites(db: SqliteDatabase): TrendWrites {
       deleteElementSeries.run(elementId);
     }
   });
-  const pruneStep = db.transaction((cutoffs: TrendCutoffs, afterMinute: number): number | null => {
-    if (afterMinute === 0) for (const { window, before } of cutoffs.bucketsBefore) pruneBuckets.run(window, before);
-    const minute = nextMinute.get(afterMinute) as number | null;
-    const lastMinute = minuteOf(cutoffs.pointsBefore);
-    if (minute === null || minute > lastMinute) return null;
-    prunePoints.run(minute, cutoffs.pointsBefore);
-    // The cutoff's own minute keeps its later points: nothing after it is old enough.
-    return minute === lastMinute ? null : minute;
+  const pruneStep = db.transaction((cutoffs: TrendCutoffs, afterBlock: number): number | null => {
+    if (afterBlock === 0) for (const { window, before } of cutoffs.bucketsBefore) pruneBuckets.run(window, before);
+    const block = nextBlock.get(afterBlock) as number | null;
+    const lastBlock = blockOf(cutoffs.pointsBefore);
+    if (block === null || block > lastBlock) return null;
+    prunePoints.run(block, cutoffs.pointsBefore);
+    // The cutoff's own block keeps its later points: nothing after it is old enough.
+    return block === lastBlock ? null : block;
   });
   return { write, pruneStep };
 }
 
 /**
- * The points' positions in the table's key order (minute, series, time). A flush holds the
- * points in the order their values changed, which scatters them over the current minute's
- * pages; inserted in key order, each lands next to the one before. At 14,000 points a flush
- * (10,000 elements) that is 3.4 µs a point, the sort included, against 4.1; at 1,500 it is
- * the same either way (`bench/trend-writes.js 140000 0` and `15000 1`).
+ * The points' positions in the table's key order (block, series, time). A flush holds the
+ * points in the order their values changed, which scatters them over the current block's
+ * pages; inserted in key order, each lands next to the one before. With minutes for blocks,
+ * at 14,000 points a flush (10,000 elements) that was 3.4 µs a point, the sort included,
+ * against 4.1; at 1,500 it was the same either way (`bench/trend-writes.js 140000 0` and
+ * `15000 1`).
  */
-function keyOrder(minutes: Float64Array, { seriesId, t }: PointColumns): Uint32Array {
+function keyOrder(blocks: Float64Array, { seriesId, t }: PointColumns): Uint32Array {
   const order = new Uint32Array(seriesId.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   // The same point twice keeps its order: the later value is written last.
-  return order.sort((a, b) => minutes[a] - minutes[b] || seriesId[a] - seriesId[b] || t[a] - t[b] || a - b);
+  return order.sort((a, b) => blocks[a] - blocks[b] || seriesId[a] - seriesId[b] || t[a] - t[b] || a - b);
 }
 
 export class TrendStore {
@@ -200,10 +225,10 @@ export class TrendStore {
       maxSeries: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM trend_series'),
       elementsWithSeries: db.prepare('SELECT DISTINCT element_id FROM trend_series').pluck(),
       bucket: db.prepare('SELECT sum, min, max, count FROM trend_rollups WHERE series_id = ? AND window = ? AND t = ?'),
-      minutesHeld: db.prepare('SELECT MIN(minute) AS first, MAX(minute) AS last FROM trend_points'),
-      // The minutes from the first parameter down to the second, each a seek to the series' points.
-      points: db.prepare(`WITH RECURSIVE minutes (minute) AS (VALUES (?) UNION ALL SELECT minute - 1 FROM minutes WHERE minute > ?)
-        SELECT t, v FROM trend_points WHERE minute IN minutes AND series_id = ? AND t >= ? AND t <= ? ORDER BY t DESC LIMIT ?`),
+      blocksHeld: db.prepare(BLOCKS_HELD_SQL),
+      // The blocks from the first parameter down to the second, each a seek to the series' points.
+      points: db.prepare(`WITH RECURSIVE blocks (block) AS (VALUES (?) UNION ALL SELECT block - 1 FROM blocks WHERE block > ?)
+        SELECT t, v FROM trend_points WHERE block IN blocks AND series_id = ? AND t >= ? AND t <= ? ORDER BY t DESC LIMIT ?`),
       buckets: db.prepare(
         'SELECT t, sum, min, max, count FROM trend_rollups WHERE series_id = ? AND window = ? AND t >= ? AND t <= ? ORDER BY t DESC LIMIT ?',
       ),
@@ -232,14 +257,14 @@ export class TrendStore {
   }
 
 
-  /** The newest `limit` points in [from, to], oldest first: an hour of minutes at a time, newest first, until enough. */
+  /** The newest `limit` points in [from, to], oldest first: an hour of blocks at a time, newest first, until enough. */
   points(seriesId: number, from: number, to: number, limit: number): { t: number; v: number }[] {
-    const held = this.statements.minutesHeld.get() as { first: number | null; last: number | null };
+    const held = this.statements.blocksHeld.get() as { first: number | null; last: number | null };
     if (held.first === null || held.last === null) return [];
-    const lowest = Math.max(minuteOf(from), held.first);
+    const lowest = Math.max(blockOf(from), held.first);
     const found: { t: number; v: number }[] = [];
-    for (let high = Math.min(minuteOf(to), held.last); high >= lowest && found.length < limit; high -= MINUTES_PER_QUERY) {
-      const low = Math.max(lowest, high - MINUTES_PER_QUERY + 1);
+    for (let high = Math.min(blockOf(to), held.last); high >= lowest && found.length < limit; high -= BLOCKS_PER_QUERY) {
+      const low = Math.max(lowest, high - BLOCKS_PER_QUERY + 1);
       for (const point of this.statements.points.all(high, low, seriesId, from, to, limit - found.length) as { t: number; v: number }[]) {
         found.push(point);
       }
