@@ -79,6 +79,12 @@ describe('TrendStore real-time points', () => {
     expect(store.points(3, 0, Number.MAX_SAFE_INTEGER, 10_000)).toHaveLength(540);
     expect(db.prepare('SELECT COUNT(*) FROM trend_points').pluck().get()).toBe(540);
   });
+
+  it('removes the points of every element a batch removes', () => {
+    store.write({ series: [], points: pointColumns([]), buckets: bucketColumns([]), removedElements: ['enc-1', 'enc-2', 'never-trended'] });
+    expect(db.prepare('SELECT COUNT(*) FROM trend_points').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT COUNT(*) FROM trend_series').pluck().get()).toBe(0);
+  });
 });
 
 describe('TrendStore migration', () => {

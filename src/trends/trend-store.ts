@@ -162,9 +162,12 @@ export function prepareTrendWrites(db: SqliteDatabase): TrendWrites {
   const upsertBucket = db.prepare(`INSERT INTO trend_rollups (series_id, window, t, sum, min, max, count)
     VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (series_id, window, t) DO UPDATE SET sum = excluded.sum, min = excluded.min, max = excluded.max, count = excluded.count`);
-  // Block by block through the primary key: with no index by series, a plain filter would read every point.
-  const deleteElementPoints = db.prepare(`WITH RECURSIVE ${PRESENT_BLOCKS}
-    DELETE FROM trend_points WHERE block IN present AND series_id IN (SELECT id FROM trend_series WHERE element_id = ?)`);
+  // Block by block through the primary key: with no index by series, a plain filter would
+  // read every point. One walk for all the elements a batch removes (a JSON array of ids):
+  // finding the blocks is most of a walk's cost, 340 ms with six hours of points.
+  const deleteElementsPoints = db.prepare(`WITH RECURSIVE ${PRESENT_BLOCKS}
+    DELETE FROM trend_points WHERE block IN present
+      AND series_id IN (SELECT id FROM trend_series WHERE element_id IN (SELECT value FROM json_each(?)))`);
   const deleteElementBuckets = db.prepare('DELETE FROM trend_rollups WHERE series_id IN (SELECT id FROM trend_series WHERE element_id = ?)');
   const deleteElementSeries = db.prepare('DELETE FROM trend_series WHERE element_id = ?');
   const nextBlock = db.prepare('SELECT MIN(block) FROM trend_points WHERE block > ?').pluck();
@@ -180,8 +183,8 @@ export function prepareTrendWrites(db: SqliteDatabase): TrendWrites {
       upsertBucket.run(buckets.seriesId[i], buckets.window[i], buckets.t[i], buckets.sum[i], buckets.min[i], buckets.max[i], buckets.count[i]);
     }
     // Last, so values queued just before the removal do not outlive it.
+    if (batch.removedElements.length > 0) deleteElementsPoints.run(JSON.stringify(batch.removedElements));
     for (const elementId of batch.removedElements) {
-      deleteElementPoints.run(elementId);
       deleteElementBuckets.run(elementId);
       deleteElementSeries.run(elementId);
     }
