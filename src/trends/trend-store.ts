@@ -25,6 +25,15 @@ const BLOCKS_PER_QUERY = 360;
 /** The block a point is kept under: whole ten seconds since the epoch. */
 const blockOf = (t: number): number => Math.floor(t / BLOCK_MS);
 
+/** Moves every point into a table keyed by `column` (its time over `ms`), then series and time. */
+const pointsKeyedBy = (column: string, ms: number): string => `
+  CREATE TABLE trend_points_by_${column} (
+    ${column} INTEGER NOT NULL, series_id INTEGER NOT NULL, t INTEGER NOT NULL, v REAL NOT NULL,
+    PRIMARY KEY (${column}, series_id, t)) WITHOUT ROWID;
+  INSERT INTO trend_points_by_${column} (${column}, series_id, t, v) SELECT t / ${ms}, series_id, t, v FROM trend_points;
+  DROP TABLE trend_points;
+  ALTER TABLE trend_points_by_${column} RENAME TO trend_points;`;
+
 const MIGRATIONS: readonly Migration[] = [
   {
     name: 'trend series, points and rollups',
@@ -41,30 +50,8 @@ const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX trend_rollups_time ON trend_rollups (window, t);`);
     },
   },
-  {
-    name: 'real-time points by minute',
-    up(db) {
-      db.exec(`
-        CREATE TABLE trend_points_by_minute (
-          minute INTEGER NOT NULL, series_id INTEGER NOT NULL, t INTEGER NOT NULL, v REAL NOT NULL,
-          PRIMARY KEY (minute, series_id, t)) WITHOUT ROWID;
-        INSERT INTO trend_points_by_minute (minute, series_id, t, v) SELECT t / ${MINUTE_MS}, series_id, t, v FROM trend_points;
-        DROP TABLE trend_points;
-        ALTER TABLE trend_points_by_minute RENAME TO trend_points;`);
-    },
-  },
-  {
-    name: 'real-time points by ten-second block',
-    up(db) {
-      db.exec(`
-        CREATE TABLE trend_points_by_block (
-          block INTEGER NOT NULL, series_id INTEGER NOT NULL, t INTEGER NOT NULL, v REAL NOT NULL,
-          PRIMARY KEY (block, series_id, t)) WITHOUT ROWID;
-        INSERT INTO trend_points_by_block (block, series_id, t, v) SELECT t / ${BLOCK_MS}, series_id, t, v FROM trend_points;
-        DROP TABLE trend_points;
-        ALTER TABLE trend_points_by_block RENAME TO trend_points;`);
-    },
-  },
+  { name: 'real-time points by minute', up: (db) => db.exec(pointsKeyedBy('minute', MINUTE_MS)) },
+  { name: 'real-time points by ten-second block', up: (db) => db.exec(pointsKeyedBy('block', BLOCK_MS)) },
 ];
 
 /** A rollup bucket: the samples of one series in [t, t + window). */
