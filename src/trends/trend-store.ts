@@ -9,10 +9,11 @@
  * CPU. By minute, the points of a flush landed on the pages of the current minute: 5.6 ms.
  * But a flush's points are spread over every series of the block, so it rewrites pages all
  * over the block's part of the table, and that part grows through the block: at 10,000
- * elements (19,500 points a flush) a minute's was 5.5 µs a point, a ten-second block's 1.9
- * and a second's 1.3 (bench/trend-writes.ts). Ten seconds, so that a query for one series
- * still seeks only 360 blocks for an hour, about a millisecond. Retention deletes whole
- * blocks from the front of the table.
+ * elements (19,500 points a flush) Tally's statements cost 7.6 µs a point by minute and 3.0
+ * by ten-second block (`bench/trend-writes.js 195000 0`); in a bare SQLite loop a second's
+ * block cost 1.3, ten seconds' 1.9, a minute's 5.7. Ten seconds, so that a query for one
+ * series still seeks only 360 blocks for an hour, about a millisecond. Retention deletes
+ * whole blocks from the front of the table.
  */
 import { runMigrations, type Migration, type SqliteDatabase } from '../store/sqlite-database.js';
 import { columnsOf, type Columns } from './pending-columns.js';
@@ -151,7 +152,7 @@ export function prepareTrendWrites(db: SqliteDatabase): TrendWrites {
     ON CONFLICT (series_id, window, t) DO UPDATE SET sum = excluded.sum, min = excluded.min, max = excluded.max, count = excluded.count`);
   // Block by block through the primary key: with no index by series, a plain filter would
   // read every point. One walk for all the elements a batch removes (a JSON array of ids):
-  // finding the blocks is most of a walk's cost, 340 ms with six hours of points.
+  // with six hours of 15,000 series a walk took about 210 ms for one element, 520-610 for ten.
   const deleteElementsPoints = db.prepare(`WITH RECURSIVE ${PRESENT_BLOCKS}
     DELETE FROM trend_points WHERE block IN present
       AND series_id IN (SELECT id FROM trend_series WHERE element_id IN (SELECT value FROM json_each(?)))`);
