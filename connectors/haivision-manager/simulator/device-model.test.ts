@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceModel } from './device-model.js';
+import { DeviceModel, LOG_CAPACITY } from './device-model.js';
 import { renderInputs, renderOutputs } from './device-views.js';
 import { Prng } from '../../../src/sdk/simulator-kit/index.js';
 
@@ -158,6 +158,15 @@ describe('a live system', () => {
     const anHourOn = liveShare();
     expect(anHourOn).toBeGreaterThan(0.5);
     expect(Math.abs(atStart - anHourOn)).toBeLessThan(0.05);
+  });
+
+  it('keeps its newest log lines, as many as it was told to or 500', () => {
+    const few = device({ inputs: 32, logCapacity: 5 });
+    const many = device({ inputs: 32 });
+    for (const model of [few, many]) model.advance(START + 3 * 3_600_000);
+    const lines = (model: DeviceModel): string[] => call(model, '/logs').body.trim().split('\n');
+    expect(lines(few)).toEqual(lines(many).slice(-5));
+    expect(lines(many)).toHaveLength(LOG_CAPACITY);
   });
 
   it('is deterministic for a seed, however time is split', () => {

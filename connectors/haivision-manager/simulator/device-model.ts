@@ -26,6 +26,13 @@ export interface DeviceModelOptions {
   now?: number;
   /** Answer like older firmware: `Identifier`, `{channels}`, `IPoutput`, no version. */
   legacyFirmware?: boolean;
+  /**
+   * Lines `GET /logs` keeps, {@link LOG_CAPACITY} unless said. A bench farm of thousands of
+   * devices whose logs nobody reads keeps a few: a StreamHub logs about 2.3 lines a minute,
+   * each about 330 bytes of heap as built, so 5,000 devices filling up to 500 lines grew a
+   * farm process's heap by some 280 MB an hour (bench/README.md, round 23).
+   */
+  logCapacity?: number;
 }
 
 export const LIMITS = { inputs: 32, sdi: 8, ndi: 8, ip: 32 } as const;
@@ -33,7 +40,7 @@ const DEFAULT_COUNTS = { inputs: 8, sdi: 4, ndi: 2, ip: 4 } as const;
 const STEP_MS = 1000;
 /** A long jump in time replays at most this many steps: enough to reshuffle everything. */
 const MAX_STEPS_PER_ADVANCE = 3600;
-const LOG_CAPACITY = 500;
+export const LOG_CAPACITY = 500;
 
 /** The answers kept between changes. */
 export type KeptRoute = 'inputs' | 'outputs';
@@ -64,6 +71,7 @@ export class DeviceModel {
   readonly config: DeviceConfig;
   private readonly random: Prng;
   private readonly logLines: string[] = [];
+  private readonly logCapacity: number;
   /**
    * Bumped by every change the inputs answer, and the outputs answer, shows. A poller asks
    * for them far more often than they change: at 10,000 devices, rendering and stringifying
@@ -84,6 +92,7 @@ export class DeviceModel {
     this.random = new Prng(this.seed);
     this.apiKey = options.apiKey ?? 'streamhub-sim-key';
     this.legacyFirmware = options.legacyFirmware ?? false;
+    this.logCapacity = Math.max(1, options.logCapacity ?? LOG_CAPACITY);
     this.clock = options.now ?? Date.UTC(2026, 0, 1);
     this.lastStepAt = this.clock;
     const hex = this.random.hex(12);
@@ -239,7 +248,7 @@ export class DeviceModel {
   log(level: 'INFO' | 'WARNING' | 'ERROR', app: string, message: string): void {
     const stamp = new Date(this.clock).toISOString().replace('T', ' ').slice(0, 19);
     this.logLines.push(`${stamp} ${this.identity.hostname} ${app}: ${level}: ${message}`);
-    if (this.logLines.length > LOG_CAPACITY) this.logLines.splice(0, this.logLines.length - LOG_CAPACITY);
+    if (this.logLines.length > this.logCapacity) this.logLines.splice(0, this.logLines.length - this.logCapacity);
   }
 
   /** Everything, for `GET /_sim/state`. */
