@@ -34,6 +34,7 @@ import { parseHeapGrowth } from '../src/cli/heap-growth.js';
 import { heapSnapshotFlags, takeHeapSnapshot } from './heap-snapshot.js';
 import { parseStall, scheduleStall } from './stall.js';
 import { TallyApi } from './tally-api.js';
+import { commandSentAt, splitActionLatency, type ActionTiming } from './action-timing.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -242,6 +243,9 @@ async function main(): Promise<void> {
   const liveLatency: number[] = [];
   const changeToLive: number[] = [];
   const pendingActions = new Map<number, number>();
+  const actionTimings: ActionTiming[] = [];
+  /** The action under way at each operated device, by index, until the device reads its command. */
+  const timingAt = new Map<number, ActionTiming>();
   const pendingChanges = new Map<number, PendingChange>();
   const indexOfElement = new Map<string, number>();
   let actionsOk = 0;
@@ -263,6 +267,9 @@ async function main(): Promise<void> {
       if (sentAt !== undefined && sentAt !== Infinity) {
         actionLatency.push(event.at - sentAt);
         pendingActions.delete(event.index);
+        const timing = timingAt.get(event.index);
+        if (timing) timing.receivedAt = event.at;
+        timingAt.delete(event.index);
       }
       return;
     }
@@ -368,15 +375,21 @@ async function main(): Promise<void> {
       const play = output.cells.enable !== true;
       if (play && sources.length === 0) return void pendingActions.delete(element.index);
       const body = play ? { rows: [output.key], inputs: { source: sources[element.turn % sources.length].key } } : { rows: [output.key] };
-      pendingActions.set(element.index, preciseNow());
+      const calledAt = preciseNow();
+      const timing: ActionTiming = { calledAt, sentAt: null, receivedAt: null };
+      pendingActions.set(element.index, calledAt);
+      timingAt.set(element.index, timing);
+      actionTimings.push(timing);
       const answer = await api.call('POST', `/api/elements/${element.id}/actions/${play ? 'playStream' : 'stopStream'}`, body).catch((error: Error) => error);
-      if (answer instanceof Error) refuseAction(element, answer.message);
-      else if (answer.status === 200) actionsOk++;
-      else refuseAction(element, `${answer.status} ${(answer.body as { error?: { message?: string } })?.error?.message ?? ''}`);
+      if (answer instanceof Error) return refuseAction(element, answer.message);
+      if (answer.status !== 200) return refuseAction(element, `${answer.status} ${(answer.body as { error?: { message?: string } })?.error?.message ?? ''}`);
+      actionsOk++;
+      timing.sentAt = await commandSentAt(api, element.id, calledAt).catch(() => null);
     };
     const refuseAction = (element: Operated, why: string): void => {
       actionsRefused++;
       pendingActions.delete(element.index);
+      timingAt.delete(element.index);
       const reason = why.replace(/[0-9a-f-]{36}|\d+/g, '#').slice(0, 120);
       refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
     };
@@ -448,6 +461,7 @@ async function main(): Promise<void> {
     await farm.stop();
 
     const cpu = cpuPercent(tallyStart, tallyEnd);
+    const actionSplit = splitActionLatency(actionTimings);
     const farmCpu = cpuOf(farmStart, farmEnd);
     const machineCpu = machineBusyPercent(machineStart, machineEnd);
     const baseline = floor.cpuPercent;
@@ -488,6 +502,12 @@ async function main(): Promise<void> {
       actionLatencyP50Ms: round(percentile(actionLatency, 50)),
       actionLatencyP90Ms: round(percentile(actionLatency, 90)),
       actions: actionsOk,
+      /** Action latency split where Tally started the device request (bench/action-timing.ts), over the actions whose request the stream viewer still held. */
+      actionInTallyP50Ms: round(percentile(actionSplit.inTally, 50)),
+      actionInTallyP99Ms: round(percentile(actionSplit.inTally, 99)),
+      actionToDeviceP50Ms: round(percentile(actionSplit.toDevice, 50)),
+      actionToDeviceP99Ms: round(percentile(actionSplit.toDevice, 99)),
+      actionsSplit: actionSplit.inTally.length,
       actionsRefused,
       actionRefusals: Object.fromEntries(refusals),
       liveLatencyP50Ms: round(percentile(liveLatency, 50)),
@@ -543,7 +563,7 @@ async function main(): Promise<void> {
         `machine: ${result.machineCpuPercent}% of ${result.machineCapacityPercent}% busy: Tally ${result.cpuPercent}% (its event loop ${result.eventLoopCpuPercent}%), farm ${result.farmCpuPercent}%, bench ${result.benchCpuPercent}%, everything else ${result.otherCpuPercent}%`,
         `poll cycles: ${result.polledCycles} seen, lateness p50 ${result.cycleLatenessP50Ms} ms p90 ${result.cycleLatenessP90Ms} ms p99 ${result.cycleLatenessP99Ms} ms max ${result.cycleLatenessMaxMs} ms, missed ${result.missedCycles}; StreamHubs polled each interval: ${result.pollsByInterval.join(' ')}`,
         `poll lateness in Tally (/metrics): p99 ≤ ${result.pollLatenessP99Ms ?? 'n/a'} ms; event loop lag p99 ${result.eventLoopLagP99Ms ?? 'n/a'} ms, max ${result.eventLoopLagMaxMs ?? 'n/a'} ms over the window`,
-        `actions: ${result.actions} ok, ${result.actionsRefused} refused; latency p50 ${result.actionLatencyP50Ms} ms p99 ${result.actionLatencyP99Ms} ms`,
+        `actions: ${result.actions} ok, ${result.actionsRefused} refused; latency p50 ${result.actionLatencyP50Ms} ms p99 ${result.actionLatencyP99Ms} ms; of ${result.actionsSplit}, in Tally p50 ${result.actionInTallyP50Ms} ms p99 ${result.actionInTallyP99Ms} ms, to the device p50 ${result.actionToDeviceP50Ms} ms p99 ${result.actionToDeviceP99Ms} ms`,
         `live: ${result.liveChanges} changes; after the poll p50 ${result.liveLatencyP50Ms} ms p99 ${result.liveLatencyP99Ms} ms; from the change p99 ${result.changeToLiveP99Ms} ms`,
         `store: ${result.storeRowsPerSecond ?? 'n/a'} rows/s (${Object.entries(result.storeRowsPerSecondByWriter).map(([writer, rate]) => `${writer} ${rate}`).join(', ')}), ${result.storeWriteKBPerSecond ?? 'n/a'} KB/s written`,
       ].join('\n'),

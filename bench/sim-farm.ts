@@ -20,10 +20,17 @@ import { createPlainHttpServer, type PlainAnswer, type PlainRequest } from './fa
 import { countByInterval, cycleLateness } from './poll-lateness.js';
 import { CHANGED_INPUT, DEVICE_PORT, FARM_API_KEY, deviceHost, deviceKind, preciseNow } from './farm-layout.js';
 import type { FarmDevices, FarmReply, FarmRequest, RequestMix } from './farm-protocol.js';
+import { isOperatorCommand } from './action-timing.js';
+
+/**
+ * Log lines each StreamHub keeps. Tally does not read devices' logs, and at the model's own
+ * 500 a farm process's heap grew by some 280 MB an hour, and its CPU a request and its
+ * collector's pauses with it: the hour-long soaks measured Tally against an ever slower farm.
+ */
+const LOG_LINES_KEPT = 20;
 
 /** The request each StreamHub answers once per cycle whatever operators do: the lateness probe. */
 const PERIODIC_PATH = '/inputs';
-const COMMAND_PATH = /\/play(IP)?Stream\//;
 
 interface FarmDevice {
   index: number;
@@ -117,7 +124,7 @@ async function startDevice(index: number, { cloudportShare, seed, latencyMs }: F
     };
     return device;
   }
-  const model = new DeviceModel({ seed: seed + index, apiKey: FARM_API_KEY, identifier: `SH-BENCH-${index}`, now: Date.now() });
+  const model = new DeviceModel({ seed: seed + index, apiKey: FARM_API_KEY, identifier: `SH-BENCH-${index}`, now: Date.now(), logCapacity: LOG_LINES_KEPT });
   device.model = model;
   const server = createPlainHttpServer((request) => answer(device, model, request), latencyMs);
   await new Promise<void>((resolve, reject) => {
@@ -140,11 +147,8 @@ function answer(device: FarmDevice, model: DeviceModel, request: PlainRequest): 
     body === NOT_JSON
       ? { status: 400, contentType: 'application/json', body: '{"success":false,"error":"body is not JSON"}' }
       : model.handle(request.method, path, queryOf(request.target, query), body);
-  if (request.method !== 'GET') {
-    if (COMMAND_PATH.test(path) || path === '/config/item') send({ type: 'command', index: device.index, at });
-    return reply;
-  }
-  if (COMMAND_PATH.test(path)) send({ type: 'command', index: device.index, at });
+  if (isOperatorCommand(request.method, path)) send({ type: 'command', index: device.index, at });
+  if (request.method !== 'GET') return reply;
   if (recording) remember(device, request.target, undefined);
   if (path !== PERIODIC_PATH) return reply;
   probes++;
