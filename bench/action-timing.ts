@@ -19,7 +19,12 @@ export function isOperatorCommand(method: string, path: string): boolean {
   return COMMAND_PATH.test(path) || (method !== 'GET' && path === '/config/item');
 }
 
-/** One action's instants (epoch ms): the API call, Tally's device request, the device reading it. */
+/**
+ * One action's instants (epoch ms): the API call and Tally's device request by the system
+ * clock (`Date.now()`, as Tally's stream viewer records it: the bench's own precise clock
+ * can run a millisecond apart from it, and an action often reaches Tally's request within
+ * two), and the device reading it by the farm's precise clock.
+ */
 export interface ActionTiming {
   calledAt: number;
   sentAt: number | null;
@@ -34,17 +39,15 @@ interface StreamLine {
 
 /**
  * When the element's session started the first command to its device at or after
- * `calledAt`, from its stream viewer; null if the viewer no longer holds it. Reading the
+ * `calledAt` (`Date.now()`), from its stream viewer; null if the viewer no longer holds it. Reading the
  * viewer makes it keep the details of the element's next exchanges for a while, which the
  * bench's few hundred operated elements can afford and its thousands of others never see.
  */
 export async function commandSentAt(api: TallyApi, elementId: string, calledAt: number): Promise<number | null> {
   const answer = await api.call<{ entries: StreamLine[] }>('GET', `/api/elements/${elementId}/stream`);
   if (answer.status !== 200) return null;
-  // Date.now() in Tally, whole milliseconds: the request can have started in the call's own millisecond.
-  const from = Math.floor(calledAt);
   for (const entry of answer.body.entries) {
-    if (entry.time >= from && isOperatorCommand(entry.method, new URL(entry.url).pathname)) return entry.time;
+    if (entry.time >= calledAt && isOperatorCommand(entry.method, new URL(entry.url).pathname)) return entry.time;
   }
   return null;
 }

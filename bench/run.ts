@@ -375,16 +375,15 @@ async function main(): Promise<void> {
       const play = output.cells.enable !== true;
       if (play && sources.length === 0) return void pendingActions.delete(element.index);
       const body = play ? { rows: [output.key], inputs: { source: sources[element.turn % sources.length].key } } : { rows: [output.key] };
-      const calledAt = preciseNow();
-      const timing: ActionTiming = { calledAt, sentAt: null, receivedAt: null };
-      pendingActions.set(element.index, calledAt);
+      const timing: ActionTiming = { calledAt: Date.now(), sentAt: null, receivedAt: null };
+      pendingActions.set(element.index, preciseNow());
       timingAt.set(element.index, timing);
       actionTimings.push(timing);
       const answer = await api.call('POST', `/api/elements/${element.id}/actions/${play ? 'playStream' : 'stopStream'}`, body).catch((error: Error) => error);
       if (answer instanceof Error) return refuseAction(element, answer.message);
       if (answer.status !== 200) return refuseAction(element, `${answer.status} ${(answer.body as { error?: { message?: string } })?.error?.message ?? ''}`);
       actionsOk++;
-      timing.sentAt = await commandSentAt(api, element.id, calledAt).catch(() => null);
+      timing.sentAt = await commandSentAt(api, element.id, timing.calledAt).catch(() => null);
     };
     const refuseAction = (element: Operated, why: string): void => {
       actionsRefused++;
