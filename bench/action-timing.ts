@@ -39,9 +39,10 @@ interface StreamLine {
 
 /**
  * When the element's session started the first command to its device at or after
- * `calledAt` (`Date.now()`), from its stream viewer; null if the viewer no longer holds it. Reading the
- * viewer makes it keep the details of the element's next exchanges for a while, which the
- * bench's few hundred operated elements can afford and its thousands of others never see.
+ * `calledAt` (`Date.now()`), from its stream viewer; null if the viewer no longer holds it.
+ * Reading the viewer makes it keep the details of the element's next exchanges for a
+ * while, which the bench's few hundred operated elements can afford and its thousands of
+ * others never see.
  */
 export async function commandSentAt(api: TallyApi, elementId: string, calledAt: number): Promise<number | null> {
   const answer = await api.call<{ entries: StreamLine[] }>('GET', `/api/elements/${elementId}/stream`);
