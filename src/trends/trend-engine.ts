@@ -33,7 +33,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 /** Rollup windows, ms. */
-const ROLLUPS = [
+export const ROLLUPS = [
   { name: '5m', ms: 5 * MINUTE },
   { name: '1h', ms: HOUR },
   { name: '1d', ms: DAY },
