@@ -12,13 +12,12 @@
  * and the WAL written, and how long one series' 5-minute buckets over the whole history and
  * an element's removal take.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openSqlite, type SqliteDatabase } from '../src/store/sqlite-database.js';
-import { TrendStore, bucketColumns, pointColumns, prepareTrendWrites, type Bucket, type TrendWrites } from '../src/trends/trend-store.js';
+import { statSync } from 'node:fs';
+import type { SqliteDatabase } from '../src/store/sqlite-database.js';
+import { bucketColumns, pointColumns, type Bucket, type TrendWrites } from '../src/trends/trend-store.js';
 import { ROLLUPS } from '../src/trends/trend-engine.js';
 import { phaseOf } from '../src/trends/checkpoint-wheel.js';
+import { withTrendStore } from './trend-bench-store.js';
 
 const SERIES = Number(process.argv[2] ?? 15_000);
 const HOURS = Number(process.argv[3] ?? 6);
@@ -64,65 +63,50 @@ function measure(db: SqliteDatabase, file: string, flushes: number, run: (flush:
 
 const round = (value: number): number => Math.round(value * 100) / 100;
 
-function main(): void {
-  const dir = mkdtempSync(join(tmpdir(), 'tally-rollup-writes-'));
-  const file = join(dir, 'tally.db');
-  const db = openSqlite(file);
-  try {
-    const store = new TrendStore(db);
-    const writes = prepareTrendWrites(db);
-    const series = Array.from({ length: SERIES }, (_, i) => ({ id: i + 1, elementId: `element-${Math.floor(i / SERIES_PER_ELEMENT)}`, paramId: `p${i % SERIES_PER_ELEMENT}`, rowKey: '' }));
-    writes.write({ series, points: pointColumns([]), buckets: bucketColumns([]), removedElements: [] });
-
-    const now = START + HOURS * 3_600_000;
-    const filled = performance.now();
-    for (let t = START; t < now; t += FIVE_MINUTES) {
-      for (const window of WINDOWS_MS) if (t % window === 0) closeBuckets(writes, window, t);
-    }
-    process.stdout.write(`history: ${SERIES} series, ${HOURS} h of buckets, filled in ${((performance.now() - filled) / 1000).toFixed(1)} s\n`);
-
-    // The next 5-minute edge: every series' new bucket.
-    const closing = measure(db, file, CLOSING_FLUSHES, (flush) => {
-      const buckets: Bucket[] = [];
-      for (let seriesId = 1 + flush; seriesId <= SERIES; seriesId += CLOSING_FLUSHES) buckets.push(bucket(seriesId, FIVE_MINUTES, now));
-      writeBuckets(writes, buckets);
-    });
-
-    // Then a second at a time, the open buckets whose checkpoint moment came.
-    const bySlot = Array.from({ length: CHECKPOINT_SLOTS }, () => [] as number[]);
-    for (let seriesId = 1; seriesId <= SERIES; seriesId++) bySlot[Math.floor(phaseOf(seriesId) * CHECKPOINT_SLOTS)].push(seriesId);
-    const checkpoints = measure(db, file, CHECKPOINT_FLUSHES, (flush) => {
-      const buckets: Bucket[] = [];
-      for (const seriesId of bySlot[flush % CHECKPOINT_SLOTS]) for (const window of WINDOWS_MS) buckets.push(bucket(seriesId, window, now - (now % window)));
-      writeBuckets(writes, buckets);
-    });
-
-    const queried = performance.now();
-    const found = store.buckets(1, FIVE_MINUTES, START, now, 100_000).length;
-    const queryMs = performance.now() - queried;
-    const removed = performance.now();
-    writes.write({ series: [], points: pointColumns([]), buckets: bucketColumns([]), removedElements: ['element-0'] });
-    const removeMs = performance.now() - removed;
-
-    const result = {
-      series: SERIES,
-      historyHours: HOURS,
-      databaseMB: round(statSync(file).size / 2 ** 20),
-      closingBucketsPerFlush: Math.ceil(SERIES / CLOSING_FLUSHES),
-      closingCpuMsPerFlush: closing.cpuMsPerFlush,
-      closingWalKBPerFlush: closing.walKBPerFlush,
-      openBucketsPerFlush: Math.round((SERIES * WINDOWS_MS.length) / CHECKPOINT_SLOTS),
-      checkpointCpuMsPerFlush: checkpoints.cpuMsPerFlush,
-      checkpointWalKBPerFlush: checkpoints.walKBPerFlush,
-      fiveMinuteBucketsFound: found,
-      bucketQueryMs: round(queryMs),
-      elementRemovalMs: round(removeMs),
-    };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+withTrendStore('rollup-writes', SERIES, SERIES_PER_ELEMENT, ({ db, file, store, writes }) => {
+  const now = START + HOURS * 3_600_000;
+  const filled = performance.now();
+  for (let t = START; t < now; t += FIVE_MINUTES) {
+    for (const window of WINDOWS_MS) if (t % window === 0) closeBuckets(writes, window, t);
   }
-}
+  process.stdout.write(`history: ${SERIES} series, ${HOURS} h of buckets, filled in ${((performance.now() - filled) / 1000).toFixed(1)} s\n`);
 
-main();
+  // The next 5-minute edge: every series' new bucket.
+  const closing = measure(db, file, CLOSING_FLUSHES, (flush) => {
+    const buckets: Bucket[] = [];
+    for (let seriesId = 1 + flush; seriesId <= SERIES; seriesId += CLOSING_FLUSHES) buckets.push(bucket(seriesId, FIVE_MINUTES, now));
+    writeBuckets(writes, buckets);
+  });
+
+  // Then a second at a time, the open buckets whose checkpoint moment came.
+  const bySlot = Array.from({ length: CHECKPOINT_SLOTS }, () => [] as number[]);
+  for (let seriesId = 1; seriesId <= SERIES; seriesId++) bySlot[Math.floor(phaseOf(seriesId) * CHECKPOINT_SLOTS)].push(seriesId);
+  const checkpoints = measure(db, file, CHECKPOINT_FLUSHES, (flush) => {
+    const buckets: Bucket[] = [];
+    for (const seriesId of bySlot[flush % CHECKPOINT_SLOTS]) for (const window of WINDOWS_MS) buckets.push(bucket(seriesId, window, now - (now % window)));
+    writeBuckets(writes, buckets);
+  });
+
+  const queried = performance.now();
+  const found = store.buckets(1, FIVE_MINUTES, START, now, 100_000).length;
+  const queryMs = performance.now() - queried;
+  const removed = performance.now();
+  writes.write({ series: [], points: pointColumns([]), buckets: bucketColumns([]), removedElements: ['element-0'] });
+  const removeMs = performance.now() - removed;
+
+  const result = {
+    series: SERIES,
+    historyHours: HOURS,
+    databaseMB: round(statSync(file).size / 2 ** 20),
+    closingBucketsPerFlush: Math.ceil(SERIES / CLOSING_FLUSHES),
+    closingCpuMsPerFlush: closing.cpuMsPerFlush,
+    closingWalKBPerFlush: closing.walKBPerFlush,
+    openBucketsPerFlush: Math.round((SERIES * WINDOWS_MS.length) / CHECKPOINT_SLOTS),
+    checkpointCpuMsPerFlush: checkpoints.cpuMsPerFlush,
+    checkpointWalKBPerFlush: checkpoints.walKBPerFlush,
+    fiveMinuteBucketsFound: found,
+    bucketQueryMs: round(queryMs),
+    elementRemovalMs: round(removeMs),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+});

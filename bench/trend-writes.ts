@@ -9,11 +9,9 @@
  * It prints the CPU per flush and per point, the WAL written per second, and how long a raw
  * query for one series' points over the whole history takes.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openSqlite } from '../src/store/sqlite-database.js';
-import { TrendStore, bucketColumns, pointColumns, prepareTrendWrites, type Point, type PointColumns } from '../src/trends/trend-store.js';
+import { statSync } from 'node:fs';
+import { bucketColumns, pointColumns, type Point, type PointColumns } from '../src/trends/trend-store.js';
+import { withTrendStore } from './trend-bench-store.js';
 
 const SERIES = Number(process.argv[2] ?? 15_000);
 const HOURS = Number(process.argv[3] ?? 1);
@@ -39,51 +37,37 @@ function flushPoints(t: number): PointColumns {
   return pointColumns(points);
 }
 
-function main(): void {
-  const dir = mkdtempSync(join(tmpdir(), 'tally-trend-writes-'));
-  const file = join(dir, 'tally.db');
-  const db = openSqlite(file);
-  try {
-    const store = new TrendStore(db);
-    const writes = prepareTrendWrites(db);
-    const series = Array.from({ length: SERIES }, (_, i) => ({ id: i + 1, elementId: `element-${Math.floor(i / 12)}`, paramId: `p${i % 12}`, rowKey: '' }));
-    writes.write({ series, points: pointColumns([]), buckets: bucketColumns([]), removedElements: [] });
-    let t = Date.UTC(2026, 11, 1);
-    const filled = performance.now();
-    for (const end = t + HOURS * 3_600_000; t < end; t += FLUSH_MS) writes.write({ series: [], points: flushPoints(t), buckets: bucketColumns([]), removedElements: [] });
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    process.stdout.write(`history: ${SERIES} series, ${HOURS} h, filled in ${((performance.now() - filled) / 1000).toFixed(1)} s\n`);
+withTrendStore('trend-writes', SERIES, 12, ({ db, file, store, writes }) => {
+  let t = Date.UTC(2026, 11, 1);
+  const filled = performance.now();
+  for (const end = t + HOURS * 3_600_000; t < end; t += FLUSH_MS) writes.write({ series: [], points: flushPoints(t), buckets: bucketColumns([]), removedElements: [] });
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  process.stdout.write(`history: ${SERIES} series, ${HOURS} h, filled in ${((performance.now() - filled) / 1000).toFixed(1)} s\n`);
 
-    let walBytes = 0;
-    let points = 0;
-    const cpu = process.cpuUsage();
-    for (let flush = 1; flush <= MEASURED_FLUSHES; flush++, t += FLUSH_MS) {
-      const batch = flushPoints(t);
-      points += batch.seriesId.length;
-      writes.write({ series: [], points: batch, buckets: bucketColumns([]), removedElements: [] });
-      if (flush % CHECKPOINT_EVERY === 0) {
-        walBytes += statSync(`${file}-wal`).size;
-        db.pragma('wal_checkpoint(TRUNCATE)');
-      }
+  let walBytes = 0;
+  let points = 0;
+  const cpu = process.cpuUsage();
+  for (let flush = 1; flush <= MEASURED_FLUSHES; flush++, t += FLUSH_MS) {
+    const batch = flushPoints(t);
+    points += batch.seriesId.length;
+    writes.write({ series: [], points: batch, buckets: bucketColumns([]), removedElements: [] });
+    if (flush % CHECKPOINT_EVERY === 0) {
+      walBytes += statSync(`${file}-wal`).size;
+      db.pragma('wal_checkpoint(TRUNCATE)');
     }
-    const used = process.cpuUsage(cpu);
-    const microseconds = used.user + used.system;
-    const queried = performance.now();
-    for (let seriesId = 1; seriesId <= QUERIED_SERIES; seriesId++) store.points(seriesId, 0, t, 10_000);
-    const result = {
-      series: SERIES,
-      historyHours: HOURS,
-      pointsPerFlush: Math.round(points / MEASURED_FLUSHES),
-      cpuMsPerFlush: Number((microseconds / 1000 / MEASURED_FLUSHES).toFixed(2)),
-      cpuMicrosecondsPerPoint: Number((microseconds / points).toFixed(2)),
-      walKBPerSecond: Math.round(walBytes / 1024 / ((MEASURED_FLUSHES * FLUSH_MS) / 1000)),
-      rawQueryMs: Number(((performance.now() - queried) / QUERIED_SERIES).toFixed(2)),
-    };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
   }
-}
-
-main();
+  const used = process.cpuUsage(cpu);
+  const microseconds = used.user + used.system;
+  const queried = performance.now();
+  for (let seriesId = 1; seriesId <= QUERIED_SERIES; seriesId++) store.points(seriesId, 0, t, 10_000);
+  const result = {
+    series: SERIES,
+    historyHours: HOURS,
+    pointsPerFlush: Math.round(points / MEASURED_FLUSHES),
+    cpuMsPerFlush: Number((microseconds / 1000 / MEASURED_FLUSHES).toFixed(2)),
+    cpuMicrosecondsPerPoint: Number((microseconds / points).toFixed(2)),
+    walKBPerSecond: Math.round(walBytes / 1024 / ((MEASURED_FLUSHES * FLUSH_MS) / 1000)),
+    rawQueryMs: Number(((performance.now() - queried) / QUERIED_SERIES).toFixed(2)),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+});
