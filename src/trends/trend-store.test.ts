@@ -5,11 +5,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite-database.js';
 import { BLOCKS_HELD_SQL, TrendStore, bucketColumns, pointColumns, type Bucket } from './trend-store.js';
 import { SERIES_PER_BLOCK } from './checkpoint-wheel.js';
+import { ROLLUPS } from './trend-engine.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const WINDOWS = [5 * MINUTE, HOUR, 24 * HOUR];
+/** The trend engine's rollup windows: 5 minutes, an hour, a day. */
+const WINDOWS = ROLLUPS.map((rollup) => rollup.ms);
 const START = Date.UTC(2026, 11, 1, 10, 0, 0);
+
+const bucket = (seriesId: number, window: number, t: number, sum = seriesId): Bucket => ({ seriesId, window, t, sum, min: 1, max: 2, count: 3 });
 
 describe('TrendStore real-time points', () => {
   let db: SqliteDatabase;
@@ -128,7 +132,6 @@ describe('TrendStore migration', () => {
 describe('TrendStore rollups', () => {
   let db: SqliteDatabase;
   let store: TrendStore;
-  const bucket = (seriesId: number, window: number, t: number, sum = seriesId): Bucket => ({ seriesId, window, t, sum, min: 1, max: 2, count: 3 });
   const starts = (buckets: { t: number }[]): number[] => buckets.map((one) => one.t);
   beforeEach(() => {
     db = openSqlite(':memory:');
@@ -222,6 +225,4 @@ describe('TrendStore rollup writes as history grows', () => {
     // Keyed by series first, each series' open buckets sit after all its earlier ones: the pages grew with the history.
     expect(afterTwelveHours).toBeLessThanOrEqual(afterAnHour + 2);
   });
-
-  const bucket = (seriesId: number, window: number, t: number, sum = 1): Bucket => ({ seriesId, window, t, sum, min: 1, max: 2, count: 3 });
 });
