@@ -16,7 +16,7 @@ import { statSync } from 'node:fs';
 import type { SqliteDatabase } from '../src/store/sqlite-database.js';
 import { bucketColumns, pointColumns, type Bucket, type TrendWrites } from '../src/trends/trend-store.js';
 import { ROLLUPS } from '../src/trends/trend-engine.js';
-import { phaseOf } from '../src/trends/checkpoint-wheel.js';
+import { SLOTS_PER_PERIOD, phaseOf } from '../src/trends/checkpoint-wheel.js';
 import { withTrendStore } from './trend-bench-store.js';
 
 const SERIES = Number(process.argv[2] ?? 15_000);
@@ -27,7 +27,6 @@ const FIVE_MINUTES = WINDOWS_MS[0];
 const CLOSING_FLUSHES = 10;
 /** Checkpoint flushes measured: two minutes, each series' open buckets written twice. */
 const CHECKPOINT_FLUSHES = 120;
-const CHECKPOINT_SLOTS = 60;
 /** Series per element, as a StreamHub's trended parameters and columns. */
 const SERIES_PER_ELEMENT = 20;
 const START = Date.UTC(2026, 10, 1);
@@ -36,13 +35,11 @@ const bucket = (seriesId: number, window: number, t: number): Bucket => ({ serie
 const writeBuckets = (writes: TrendWrites, buckets: Bucket[]): void =>
   writes.write({ series: [], points: pointColumns([]), buckets: bucketColumns(buckets), removedElements: [] });
 
-/** Writes every series' new bucket of `window` at `t`, in flushes of a tenth of the series each. */
-function closeBuckets(writes: TrendWrites, window: number, t: number): void {
-  for (let flush = 0; flush < CLOSING_FLUSHES; flush++) {
-    const buckets: Bucket[] = [];
-    for (let seriesId = 1 + flush; seriesId <= SERIES; seriesId += CLOSING_FLUSHES) buckets.push(bucket(seriesId, window, t));
-    writeBuckets(writes, buckets);
-  }
+/** The `flush`-th of the flushes that write every series' new bucket of `window` at `t`: a tenth of the series. */
+function closingFlush(writes: TrendWrites, window: number, t: number, flush: number): void {
+  const buckets: Bucket[] = [];
+  for (let seriesId = 1 + flush; seriesId <= SERIES; seriesId += CLOSING_FLUSHES) buckets.push(bucket(seriesId, window, t));
+  writeBuckets(writes, buckets);
 }
 
 /** CPU (ms) and WAL (KB) of each flush `run` makes, the WAL checkpointed every ten flushes as the write thread does. */
@@ -67,23 +64,19 @@ withTrendStore('rollup-writes', SERIES, SERIES_PER_ELEMENT, ({ db, file, store, 
   const now = START + HOURS * 3_600_000;
   const filled = performance.now();
   for (let t = START; t < now; t += FIVE_MINUTES) {
-    for (const window of WINDOWS_MS) if (t % window === 0) closeBuckets(writes, window, t);
+    for (const window of WINDOWS_MS) if (t % window === 0) for (let flush = 0; flush < CLOSING_FLUSHES; flush++) closingFlush(writes, window, t, flush);
   }
   process.stdout.write(`history: ${SERIES} series, ${HOURS} h of buckets, filled in ${((performance.now() - filled) / 1000).toFixed(1)} s\n`);
 
   // The next 5-minute edge: every series' new bucket.
-  const closing = measure(db, file, CLOSING_FLUSHES, (flush) => {
-    const buckets: Bucket[] = [];
-    for (let seriesId = 1 + flush; seriesId <= SERIES; seriesId += CLOSING_FLUSHES) buckets.push(bucket(seriesId, FIVE_MINUTES, now));
-    writeBuckets(writes, buckets);
-  });
+  const closing = measure(db, file, CLOSING_FLUSHES, (flush) => closingFlush(writes, FIVE_MINUTES, now, flush));
 
   // Then a second at a time, the open buckets whose checkpoint moment came.
-  const bySlot = Array.from({ length: CHECKPOINT_SLOTS }, () => [] as number[]);
-  for (let seriesId = 1; seriesId <= SERIES; seriesId++) bySlot[Math.floor(phaseOf(seriesId) * CHECKPOINT_SLOTS)].push(seriesId);
+  const bySlot = Array.from({ length: SLOTS_PER_PERIOD }, () => [] as number[]);
+  for (let seriesId = 1; seriesId <= SERIES; seriesId++) bySlot[Math.floor(phaseOf(seriesId) * SLOTS_PER_PERIOD)].push(seriesId);
   const checkpoints = measure(db, file, CHECKPOINT_FLUSHES, (flush) => {
     const buckets: Bucket[] = [];
-    for (const seriesId of bySlot[flush % CHECKPOINT_SLOTS]) for (const window of WINDOWS_MS) buckets.push(bucket(seriesId, window, now - (now % window)));
+    for (const seriesId of bySlot[flush % SLOTS_PER_PERIOD]) for (const window of WINDOWS_MS) buckets.push(bucket(seriesId, window, now - (now % window)));
     writeBuckets(writes, buckets);
   });
 
@@ -101,7 +94,7 @@ withTrendStore('rollup-writes', SERIES, SERIES_PER_ELEMENT, ({ db, file, store, 
     closingBucketsPerFlush: Math.ceil(SERIES / CLOSING_FLUSHES),
     closingCpuMsPerFlush: closing.cpuMsPerFlush,
     closingWalKBPerFlush: closing.walKBPerFlush,
-    openBucketsPerFlush: Math.round((SERIES * WINDOWS_MS.length) / CHECKPOINT_SLOTS),
+    openBucketsPerFlush: Math.round((SERIES * WINDOWS_MS.length) / SLOTS_PER_PERIOD),
     checkpointCpuMsPerFlush: checkpoints.cpuMsPerFlush,
     checkpointWalKBPerFlush: checkpoints.walKBPerFlush,
     fiveMinuteBucketsFound: found,

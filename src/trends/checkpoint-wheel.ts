@@ -21,7 +21,7 @@ export interface Checkpointed {
 }
 
 /** Slots per checkpoint period: a flush a second writes about a sixtieth of the open buckets. */
-const SLOTS_PER_PERIOD = 60;
+export const SLOTS_PER_PERIOD = 60;
 /** More slots than a period spans, so an item is never due in the slot being emptied. */
 const WHEEL_SLOTS = 64;
 const GOLDEN_RATIO_FRACTION = 0.6180339887498949;
